@@ -1,0 +1,1 @@
+"""Analysis: scopes, resolution and suggestions."""

@@ -1,0 +1,1 @@
+"""Parsing: SQL files and PL/pgSQL (pglast), statement meaning (sqlglot)."""
