@@ -1,4 +1,4 @@
-"""The command line. Owns printing and exit codes: 0 clean, 1 findings, 2 usage/internal error."""
+"""The click group every command module attaches to."""
 
 from __future__ import annotations
 
@@ -11,7 +11,3 @@ from pgdrift import __version__
 @click.version_option(__version__, prog_name="pgdrift")
 def cli() -> None:
     """pgdrift: PostgreSQL schema-drift checker and test harness."""
-
-
-def main() -> None:
-    cli(prog_name="pgdrift")
