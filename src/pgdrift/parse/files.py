@@ -1,0 +1,349 @@
+"""Split SQL files into statements with exact character offsets (pglast owns the grammar).
+
+pglast 8 reports *character* offsets for statements, tokens and DefElem arguments (measured:
+its Cython layer converts libpg_query's UTF-8 byte offsets), so every offset here is a
+character offset of the file text and :meth:`SourceFile.span` works directly. A file that does not parse is split
+with the scanner into statements, each parsed on its own: the broken ones become
+:class:`SyntaxProblem` entries with their location and the others are kept.
+
+>>> f = split_file(SourceFile("a.sql", "select 1;\\nselec 2;\\nselect 3;"))
+>>> [(s.text, s.kind) for s in f.statements]
+[('select 1', 'dml'), ('select 3', 'dml')]
+>>> f.errors[0].message, f.source.position(f.errors[0].offset)
+('syntax error at or near "selec"', (2, 1))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast, parser
+
+from pgdrift.source import SourceFile
+
+# Statement kinds the checker cares about.
+DML_NODES = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    message: str
+    offset: int  # character offset in the file
+    end: int
+
+
+@dataclass(slots=True)
+class Body:
+    """Text embedded in a file (a function body, a view query, …) and where it sits.
+
+    ``text`` is what the server sees (quote doubling undone); ``offset`` is the file character
+    offset of ``text[0]``. ``mapping`` (only for quoted bodies whose escapes change lengths)
+    gives the file offset of every character of ``text``.
+    """
+
+    text: str
+    offset: int
+    mapping: list[int] | None = None
+
+    def file_offset(self, i: int) -> int:
+        if self.mapping is None:
+            return self.offset + i
+        if not self.mapping:
+            return self.offset
+        if i >= len(self.mapping):
+            return self.mapping[-1] + 1 + (i - len(self.mapping))
+        return self.mapping[max(i, 0)]
+
+
+@dataclass(slots=True)
+class Statement:
+    """One top-level statement of a file."""
+
+    index: int
+    start: int  # character offsets in the file, leading blanks/comments excluded
+    end: int
+    text: str
+    node: Any  # the pglast AST node of the statement
+    kind: str  # "function" | "do" | "view" | "create-as" | "dml" | "trigger" | "other"
+    body: Body | None = None  # function / DO body string, view / CREATE AS query
+    atomic: list[Body] = field(default_factory=list)  # BEGIN ATOMIC statements
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class SqlFile:
+    source: SourceFile
+    statements: list[Statement] = field(default_factory=list)
+    errors: list[SyntaxProblem] = field(default_factory=list)
+
+
+def split_file(source: SourceFile) -> SqlFile:
+    """Parse ``source`` into statements; syntax errors are collected, never raised."""
+    result = SqlFile(source)
+    text = source.text
+    try:
+        raws = parser.parse_sql(text)
+    except parser.ParseError:
+        _split_broken(result)
+        return result
+    for raw in raws or ():
+        begin = raw.stmt_location or 0
+        length = raw.stmt_len or (len(text) - begin)
+        _add_statement(result, raw.stmt, begin, begin + length)
+    return result
+
+
+def _add_statement(result: SqlFile, node: Any, start: int, end: int, base: int = 0) -> None:
+    text = result.source.text
+    start = _skip_blank(text, start, end)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    stmt = Statement(len(result.statements), start, end, text[start:end], node, "other")
+    _classify(stmt, text, base)
+    result.statements.append(stmt)
+
+
+_BLANK = re.compile(r"(?:\s+|--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+
+
+def _skip_blank(text: str, start: int, end: int) -> int:
+    m = _BLANK.match(text, start, end)
+    return m.end() if m else start
+
+
+def _split_broken(result: SqlFile) -> None:
+    """Scanner split of a file with syntax errors; parse each piece on its own."""
+    text = result.source.text
+    try:
+        tokens = list(parser.scan(text))
+        scan_error: tuple[str, int] | None = None
+    except parser.ParseError as exc:
+        message, pos = str(exc.args[0]), _error_pos(exc)
+        scan_error = (message, pos)
+        try:
+            tokens = list(parser.scan(text[:pos]))
+        except parser.ParseError:
+            tokens = []
+    for p_start, p_end in _pieces(tokens):
+        piece = text[p_start:p_end]
+        try:
+            raws = parser.parse_sql(piece)
+        except parser.ParseError as exc:
+            pos = _error_pos(exc)
+            at = p_start + max(pos, 0)
+            result.errors.append(SyntaxProblem(str(exc.args[0]), at, _token_end(text, at)))
+            continue
+        for raw in raws or ():
+            begin = p_start + (raw.stmt_location or 0)
+            length = raw.stmt_len or (p_end - begin)
+            _add_statement(result, raw.stmt, begin, begin + length, p_start)
+    if scan_error is not None:
+        at = scan_error[1]
+        result.errors.append(SyntaxProblem(scan_error[0], at, _token_end(text, at)))
+    result.errors.sort(key=lambda e: e.offset)
+    result.statements.sort(key=lambda s: s.start)
+    for i, stmt in enumerate(result.statements):
+        stmt.index = i
+
+
+def _error_pos(exc: parser.ParseError) -> int:
+    pos = exc.args[1] if len(exc.args) > 1 else None
+    return int(pos) if isinstance(pos, int) else 0
+
+
+def _token_end(text: str, at: int) -> int:
+    m = re.compile(r"\S+").match(text, at)
+    return min(m.end(), at + 40) if m else at
+
+
+def _pieces(tokens: list[Any]) -> list[tuple[int, int]]:
+    """Byte ranges of statements: split at top-level ';', keeping BEGIN ATOMIC … END whole."""
+    pieces: list[tuple[int, int]] = []
+    start: int | None = None
+    atomic = 0
+    case = 0
+    prev = ""
+    for tok in tokens:
+        name = tok.name
+        if start is None:
+            if name == "ASCII_59":
+                continue
+            start = tok.start
+        if name == "ATOMIC" and prev == "BEGIN_P":
+            atomic += 1
+        elif atomic and name == "CASE":
+            case += 1
+        elif atomic and name == "END_P":
+            if case:
+                case -= 1
+            else:
+                atomic -= 1
+        elif name == "ASCII_59" and not atomic:
+            pieces.append((start, tok.start))
+            start = None
+        prev = name
+    if start is not None and tokens:
+        pieces.append((start, tokens[-1].end + 1))
+    return pieces
+
+
+# -- classification and embedded texts -----------------------------------------------------
+
+
+def _classify(stmt: Statement, text: str, base: int) -> None:
+    """Set kind/language/body; ``base`` is the file offset of the parsed text's start."""
+    node = stmt.node
+    if isinstance(node, ast.CreateFunctionStmt):
+        stmt.kind = "function"
+        stmt.language = _option(node.options, "language") or "sql"
+        if node.sql_body is not None:
+            stmt.atomic = _atomic_bodies(stmt, text)
+            return
+        for opt in node.options or ():
+            if opt.defname == "as" and opt.arg:
+                args = opt.arg if isinstance(opt.arg, tuple | list) else (opt.arg,)
+                if len(args) == 1 and getattr(args[0], "sval", None) is not None:
+                    stmt.body = _string_body(text, base + opt.arg_location, args[0].sval)
+    elif isinstance(node, ast.DoStmt):
+        stmt.kind = "do"
+        stmt.language = "plpgsql"
+        for opt in node.args or ():
+            if opt.defname == "language":
+                stmt.language = opt.arg.sval.lower()
+            elif opt.defname == "as":
+                stmt.body = _string_body(text, base + opt.arg_location, opt.arg.sval)
+    elif isinstance(node, ast.ViewStmt):
+        stmt.kind = "view"
+        stmt.body = _query_after_as(stmt)
+    elif isinstance(node, ast.CreateTableAsStmt) and not node.is_select_into:
+        stmt.kind = "create-as"
+        stmt.body = _query_after_as(stmt)
+    elif isinstance(node, DML_NODES):
+        stmt.kind = "dml"
+    elif isinstance(node, ast.CreateTrigStmt):
+        stmt.kind = "trigger"
+
+
+def _option(options: Any, name: str) -> str | None:
+    for opt in options or ():
+        if opt.defname == name and opt.arg is not None:
+            return str(getattr(opt.arg, "sval", "")).lower() or None
+    return None
+
+
+_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
+
+
+def _string_body(text: str, at: int, value: str) -> Body:
+    """The body of a string constant starting at file offset ``at``."""
+    m = _DOLLAR.match(text, at)
+    if m:
+        return Body(value, m.end())
+    prefix = 0
+    if text[at : at + 1] in "eE" and text[at + 1 : at + 2] == "'":
+        prefix = 1
+    elif text[at : at + 3].upper() == "U&'":
+        prefix = 2
+    if text[at + prefix : at + prefix + 1] != "'":
+        return Body(value, at)
+    begin = at + prefix + 1
+    mapping: list[int] = []
+    i = begin
+    escapes = prefix == 1
+    while i < len(text):
+        ch = text[i]
+        if ch == "'":
+            if text[i + 1 : i + 2] == "'":
+                mapping.append(i)
+                i += 2
+                continue
+            break
+        if escapes and ch == "\\" and i + 1 < len(text):
+            mapping.append(i)
+            i += 2
+            continue
+        mapping.append(i)
+        i += 1
+    if len(mapping) == len(value) and mapping == list(range(begin, begin + len(mapping))):
+        return Body(value, begin)
+    if len(mapping) == len(value):
+        return Body(value, begin, mapping)
+    return Body(value, begin)
+
+
+def _stmt_tokens(stmt: Statement) -> list[tuple[str, int, int]]:
+    """(name, start, end) of the statement's tokens, char offsets relative to stmt.text."""
+    try:
+        tokens = parser.scan(stmt.text)
+    except parser.ParseError:
+        return []
+    return [(t.name, t.start, t.end + 1) for t in tokens]
+
+
+def _atomic_bodies(stmt: Statement, text: str) -> list[Body]:
+    tokens = _stmt_tokens(stmt)
+    begin = None
+    for i, (name, _s, _e) in enumerate(tokens):
+        if name == "ATOMIC" and i and tokens[i - 1][0] == "BEGIN_P":
+            begin = i + 1
+            break
+    if begin is None:
+        return []
+    last_end = max((i for i, t in enumerate(tokens) if t[0] == "END_P"), default=len(tokens))
+    bodies: list[Body] = []
+    piece_start: int | None = None
+    case = 0
+    for name, s, e in tokens[begin:last_end]:
+        if piece_start is None:
+            if name == "ASCII_59":
+                continue
+            piece_start = s
+        if name == "CASE":
+            case += 1
+        elif name == "END_P" and case:
+            case -= 1
+        elif name == "ASCII_59" and not case:
+            bodies.append(Body(stmt.text[piece_start:s], stmt.start + piece_start))
+            piece_start = None
+        last = e
+    if piece_start is not None:
+        bodies.append(Body(stmt.text[piece_start:last], stmt.start + piece_start))
+    return bodies
+
+
+def _query_after_as(stmt: Statement) -> Body | None:
+    """The query of CREATE VIEW / CREATE TABLE AS: after the first top-level AS."""
+    depth = 0
+    tokens = _stmt_tokens(stmt)
+    for i, (name, _s, _e) in enumerate(tokens):
+        if name == "ASCII_40":
+            depth += 1
+        elif name == "ASCII_41":
+            depth -= 1
+        elif name == "AS" and depth == 0 and i + 1 < len(tokens):
+            q_start = tokens[i + 1][1]
+            q_end = _strip_trailer(tokens[i + 1 :], len(stmt.text))
+            return Body(stmt.text[q_start:q_end], stmt.start + q_start)
+    return None
+
+
+_TRAILERS = (
+    ("WITH", "CHECK", "OPTION"),
+    ("WITH", "CASCADED", "CHECK", "OPTION"),
+    ("WITH", "LOCAL", "CHECK", "OPTION"),
+    ("WITH", "DATA_P"),
+    ("WITH", "NO", "DATA_P"),
+)
+
+
+def _strip_trailer(tokens: list[tuple[str, int, int]], end: int) -> int:
+    names = [t[0].replace("WITH_LA", "WITH") for t in tokens]
+    for trailer in _TRAILERS:
+        n = len(trailer)
+        if len(names) > n and tuple(names[-n:]) == trailer:
+            return tokens[-n - 1][2]
+    return tokens[-1][2] if tokens else end
