@@ -1,0 +1,255 @@
+"""The PL/pgSQL layer: ``pglast.parse_plpgsql`` of a CREATE FUNCTION / DO text, and the
+recovery of exact offsets for every embedded ``PLpgSQL_expr``.
+
+pglast compiles a body without a catalog and refuses a few things Postgres accepts (an array
+of a user-defined type as a parameter or variable, VARIADIC parameters, ``%ROWTYPE[]``). Such
+types are rewritten in a *copy* of the text to something of the same length (brackets and the
+VARIADIC keyword blanked), so every offset and line stays put; the real types come from
+``parse_sql``'s AST and the declarations themselves.
+
+pglast reports body line numbers only. Each ``PLpgSQL_expr.query`` is the body's own text
+(with ``INTO …`` blanked by spaces of the same length), so searching the body from the
+statement's line, with blanks as wildcards, recovers its exact offset.
+
+>>> fn = parse_function("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\\n"
+...                     "BEGIN\\n  RETURN (SELECT count(*) FROM t);\\nEND $$", 52)
+>>> stmt = fn.tree["action"]["PLpgSQL_stmt_block"]["body"][0]["PLpgSQL_stmt_return"]
+>>> q = stmt["expr"]["PLpgSQL_expr"]["query"]
+>>> fn.body[fn.locate(q, stmt["lineno"]).base :][:9]
+'(SELECT c'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import parse_plpgsql
+from pglast.parser import ParseError
+
+# Errors of parse_plpgsql that come from its missing catalog, not from the body.
+_REWRITABLE = (
+    "cannot accept type _record",
+    "cannot return type _record",
+    "has pseudo-type _record",
+    "VARIADIC parameter must be an array",
+    "SearchSysCache",
+    "cannot accept type record[]",
+)
+_ARRAY_SUFFIX = re.compile(r"(?<!ARRAY)(?<!array)\[\s*\d*\s*\]")
+_VARIADIC = re.compile(r"\bvariadic\b", re.IGNORECASE)
+_VAR_IN_ERROR = re.compile(r'variable "([^"]+)" has pseudo-type')
+_NEAR = re.compile(r'at or near "([^"]+)"|"([^"]+)" is not a known variable')
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an expression's text sits in the body: text index i -> body offset
+    ``base + i - skip`` (``skip`` > 0 when pglast prefixed text that is not in the body, as
+    PERFORM's ``SELECT``)."""
+
+    base: int
+    skip: int = 0
+    exact: bool = True
+
+    def body_offset(self, i: int) -> int:
+        return self.base + max(i - self.skip, 0)
+
+
+@dataclass(slots=True)
+class PlFunction:
+    """A parsed PL/pgSQL body. ``tree`` is the ``PLpgSQL_function`` dict (or ``None`` when
+    pglast refused the body: then ``error`` says why and ``error_offset`` where, in the body).
+    """
+
+    body: str
+    tree: dict[str, Any] | None = None
+    error: str | None = None
+    error_offset: int = 0
+    rewritten: bool = False
+    _line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        i = self.body.find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = self.body.find("\n", i + 1)
+        self._line_starts = starts
+
+    @property
+    def datums(self) -> list[tuple[str, dict[str, Any]]]:
+        if self.tree is None:
+            return []
+        return [next(iter(d.items())) for d in self.tree.get("datums", ())]
+
+    def line_start(self, lineno: int) -> int:
+        """Body offset of 1-based body line ``lineno``."""
+        if lineno < 1:
+            return 0
+        if lineno > len(self._line_starts):
+            return len(self.body)
+        return self._line_starts[lineno - 1]
+
+    def line_of(self, offset: int) -> int:
+        lo, hi = 0, len(self._line_starts)
+        while lo + 1 < hi:
+            mid = (lo + hi) // 2
+            if self._line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid
+        return lo + 1
+
+    def locate(
+        self, query: str, lineno: int | None, min_offset: int = 0, skip: int = 0
+    ) -> Placement:
+        """Find ``query[skip:]`` in the body at or after body line ``lineno``."""
+        text = query[skip:]
+        start = max(self.line_start(lineno or 1), min_offset)
+        for begin in (start, self.line_start(lineno or 1), 0):
+            found = _find_with_blanks(self.body, text, begin)
+            if found is not None:
+                return Placement(found, skip)
+        return Placement(start, skip, exact=False)
+
+
+def _find_with_blanks(body: str, text: str, start: int) -> int | None:
+    """Offset of ``text`` in ``body`` at or after ``start``; blanks in ``text`` match any
+    character (INTO clauses are blanked in pglast's copy)."""
+    chunks = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    if not chunks:
+        return None
+    first_at, first = chunks[0]
+    pos = body.find(first, start + first_at)
+    while pos != -1:
+        cand = pos - first_at
+        if cand + len(text) <= len(body) and all(
+            body.startswith(chunk, cand + at) for at, chunk in chunks[1:]
+        ):
+            return cand
+        pos = body.find(first, pos + 1)
+    return None
+
+
+def parse_function(text: str, body_start: int, body: str | None = None) -> PlFunction:
+    """Parse a CREATE FUNCTION / PROCEDURE ``text`` whose body starts at ``body_start``.
+
+    ``body`` is the body as the server sees it (defaults to the text from ``body_start`` to
+    the closing delimiter, for dollar-quoted bodies). Never raises.
+    """
+    if body is None:
+        body = _dollar_body(text, body_start)
+    fn = PlFunction(body)
+    work = text
+    for _attempt in range(12):
+        try:
+            result = parse_plpgsql(work)
+        except ParseError as exc:
+            message = str(exc.args[0]) if exc.args else str(exc)
+            fixed = _rewrite(work, body_start, len(body), message)
+            if fixed is None or fixed == work:
+                fn.error = message
+                fn.error_offset = _error_offset(body, message)
+                return fn
+            work = fixed
+            fn.rewritten = True
+            continue
+        except Exception as exc:  # pglast internal failures ("Not implemented", …)
+            message = str(exc)
+            fixed = _rewrite(work, body_start, len(body), message)
+            if fixed is None or fixed == work:
+                fn.error = message
+                return fn
+            work = fixed
+            fn.rewritten = True
+            continue
+        if result:
+            fn.tree = result[0].get("PLpgSQL_function")
+        return fn
+    fn.error = "could not compile the body"
+    return fn
+
+
+def parse_do(body: str) -> PlFunction:
+    """Parse the body of a DO block (wrapped into a function, body offsets unchanged)."""
+    tag = "$pgdrift_do$"
+    while tag in body:
+        tag = tag[:-1] + "x$"
+    head = f"CREATE FUNCTION pg_temp.pgdrift_do() RETURNS void LANGUAGE plpgsql AS {tag}"
+    return parse_function(head + body + tag, len(head), body)
+
+
+def _dollar_body(text: str, body_start: int) -> str:
+    m = re.compile(r"\$[^$\s]*\$").search(text, max(0, body_start - 64), body_start)
+    delim = m.group() if m and m.end() == body_start else None
+    if delim:
+        end = text.find(delim, body_start)
+        if end != -1:
+            return text[body_start:end]
+    return text[body_start:]
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _rewrite(work: str, body_start: int, body_len: int, message: str) -> str | None:
+    """Blank what pglast cannot compile without a catalog; ``None`` if not such an error."""
+    if not any(key in message for key in _REWRITABLE):
+        return None
+    body_end = body_start + body_len
+    m = _VAR_IN_ERROR.search(message)
+    if m:
+        return _rewrite_declaration(work, body_start, body_end, m.group(1))
+    # The header (parameters, RETURNS): blank VARIADIC and array brackets outside the body.
+    header, trailer = work[:body_start], work[body_end:]
+    header = _VARIADIC.sub(lambda v: " " * len(v.group()), header)
+    header = _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), header)
+    trailer = _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), trailer)
+    fixed = header + work[body_start:body_end] + trailer
+    if fixed == work and "SearchSysCache" in message:
+        # %ROWTYPE[] in a declaration
+        body = work[body_start:body_end]
+        body = re.sub(
+            r"(%\s*rowtype\s*)(\[\s*\d*\s*\])",
+            lambda v: v.group(1) + " " * len(v.group(2)),
+            body,
+            flags=re.IGNORECASE,
+        )
+        fixed = work[:body_start] + body + work[body_end:]
+    return fixed
+
+
+def _rewrite_declaration(work: str, body_start: int, body_end: int, name: str) -> str | None:
+    body = work[body_start:body_end]
+    pattern = re.compile(
+        r"(?:^|[\s;])(?:\"" + re.escape(name) + r"\"|" + re.escape(name) + r")\s+[^;]*?;",
+        re.IGNORECASE | re.DOTALL,
+    )
+    for m in pattern.finditer(body):
+        decl = m.group()
+        cut = re.search(r":=|\bdefault\b|=", decl, re.IGNORECASE)
+        limit = cut.start() if cut else len(decl)
+        new = _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), decl[:limit]) + decl[limit:]
+        if new != decl:
+            body = body[: m.start()] + new + body[m.end() :]
+            return work[:body_start] + body + work[body_end:]
+    return None
+
+
+def _error_offset(body: str, message: str) -> int:
+    """Best-effort body offset of a PL/pgSQL compile error (pglast gives none)."""
+    m = _NEAR.search(message)
+    if m:
+        token = m.group(1) or m.group(2)
+        hit = re.search(r"(?<![\w$])" + re.escape(token) + r"(?![\w$])", body)
+        if hit is None:
+            hit = re.search(re.escape(token), body, re.IGNORECASE)
+        if hit:
+            return hit.start()
+    if "end of input" in message:
+        return len(body.rstrip())
+    stripped = len(body) - len(body.lstrip())
+    return stripped
