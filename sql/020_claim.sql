@@ -1,0 +1,146 @@
+-- Claiming: claim_next_chunk_job_safe(worker) leases at most one due chunk.
+--
+-- Ordering and "one at a time per sync job" are decided on the sync job row, not on the
+-- chunk rows: a sync job is claimable when it is pending/running, has no chunk in flight
+-- (active_queue_id IS NULL) and its next chunk is due (next_run_at <= now). The claim locks
+-- one such sync job row with FOR NO KEY UPDATE SKIP LOCKED, so concurrent claimers spread
+-- over different sync jobs, and then takes that sync job's lowest pending chunk_index.
+--
+-- Why not SKIP LOCKED on the chunk rows: a claimer that skips the locked head chunk of a
+-- sync job would take the next chunk of the same sync job, breaking the order
+-- (procrastinate #212). Why it is safe: the claim writes active_queue_id on the sync job
+-- row; a concurrent claimer that had read the old row version waits for nothing (SKIP
+-- LOCKED) or, if it gets the lock after the commit, re-evaluates its WHERE clause on the
+-- new row version (READ COMMITTED re-check), sees active_queue_id set and moves on. The
+-- row is found with SELECT ... LIMIT 1 into a variable and updated by primary key, so a
+-- claim can never take more than one chunk (no UPDATE ... WHERE id IN (subquery LIMIT 1)).
+--
+-- Lock order everywhere: sync_jobs row, then chunk_processing_queue row, then the
+-- chunked_sync_jobs row.
+CREATE OR REPLACE FUNCTION claim_next_chunk_job_safe(
+    p_worker_id     text,
+    p_lease_seconds integer DEFAULT 300,
+    p_now           timestamptz DEFAULT chunk_queue_now()
+)
+RETURNS TABLE (
+    chunk_id         bigint,
+    sync_job_id      bigint,
+    chunk_index      integer,
+    estimated_emails integer,
+    queue_id         bigint,
+    lease_token      uuid,
+    attempt          integer,
+    max_attempts     integer,
+    lease_expires_at timestamptz,
+    account_id       text
+)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job     sync_jobs%ROWTYPE;
+    v_queue   chunk_processing_queue%ROWTYPE;
+    v_chunk   chunked_sync_jobs%ROWTYPE;
+    v_token   uuid;
+    v_expires timestamptz;
+    v_found   boolean := false;
+BEGIN
+    IF p_worker_id IS NULL OR p_worker_id = '' THEN
+        RAISE EXCEPTION 'claim_next_chunk_job_safe: p_worker_id must be a non-empty text'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_lease_seconds IS NULL OR p_lease_seconds < 1 THEN
+        RAISE EXCEPTION 'claim_next_chunk_job_safe: p_lease_seconds must be >= 1, got %',
+            p_lease_seconds
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_now IS NULL THEN
+        RAISE EXCEPTION 'claim_next_chunk_job_safe: p_now must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- A few rounds at most: a round only repeats after repairing a stale next_run_at.
+    FOR v_round IN 1..8 LOOP
+        SELECT j.* INTO v_job
+        FROM sync_jobs AS j
+        WHERE j.status IN ('pending', 'running')
+          AND j.active_queue_id IS NULL
+          AND j.next_run_at IS NOT NULL
+          AND j.next_run_at <= p_now
+        ORDER BY j.next_run_at, j.id
+        LIMIT 1
+        FOR NO KEY UPDATE SKIP LOCKED;
+
+        IF NOT FOUND THEN
+            RETURN;  -- nothing due, or every due sync job is being claimed right now
+        END IF;
+
+        -- The sync job is locked by us: its chunks cannot change under our feet.
+        SELECT q.* INTO v_queue
+        FROM chunk_processing_queue AS q
+        WHERE q.sync_job_id = v_job.id
+          AND q.status = 'pending'
+        ORDER BY q.chunk_index
+        LIMIT 1
+        FOR NO KEY UPDATE;
+
+        IF FOUND AND v_queue.run_after <= p_now THEN
+            v_found := true;
+            EXIT;
+        END IF;
+
+        -- next_run_at was stale (e.g. set by hand): repair it and look again.
+        UPDATE sync_jobs AS j
+        SET next_run_at = chunk_queue_head_run_after(j.id),
+            updated_at = p_now
+        WHERE j.id = v_job.id;
+    END LOOP;
+
+    IF NOT v_found THEN
+        RETURN;
+    END IF;
+
+    v_token := gen_random_uuid();
+    v_expires := p_now + make_interval(secs => p_lease_seconds);
+
+    UPDATE chunk_processing_queue AS q
+    SET status = 'processing',
+        attempts = q.attempts + 1,
+        worker_id = p_worker_id,
+        lease_token = v_token,
+        claimed_at = p_now,
+        lease_expires_at = v_expires,
+        heartbeat_at = p_now,
+        updated_at = p_now
+    WHERE q.id = v_queue.id
+    RETURNING q.* INTO v_queue;
+
+    UPDATE chunked_sync_jobs AS c
+    SET status = 'processing',
+        started_at = p_now,
+        updated_at = p_now
+    WHERE c.id = v_queue.chunk_id
+    RETURNING c.* INTO v_chunk;
+
+    UPDATE sync_jobs AS j
+    SET status = 'running',
+        active_queue_id = v_queue.id,
+        started_at = coalesce(j.started_at, p_now),
+        updated_at = p_now
+    WHERE j.id = v_job.id;
+
+    INSERT INTO chunk_processing_events
+        (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+         attempt, worker_id, lease_token, lease_expires_at, event_at)
+    VALUES
+        (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index, 'claimed',
+         'pending', 'processing', v_queue.attempts, p_worker_id, v_token, v_expires, p_now);
+
+    RETURN QUERY
+    SELECT v_chunk.id, v_chunk.sync_job_id, v_chunk.chunk_index, v_chunk.estimated_emails,
+           v_queue.id, v_token, v_queue.attempts, v_queue.max_attempts, v_expires,
+           v_job.account_id;
+END;
+$$;
+
+COMMENT ON FUNCTION claim_next_chunk_job_safe(text, integer, timestamptz) IS
+    'Lease the next due chunk (lowest pending chunk_index of a sync job with nothing in flight) to p_worker_id for p_lease_seconds; zero rows when nothing is due.';

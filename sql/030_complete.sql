@@ -1,0 +1,418 @@
+-- Completing: complete_chunk_job_safe(chunk, lease token, success, ...).
+--
+-- Fencing: a completion is accepted only from the holder of the chunk's current, live
+-- lease. A worker whose lease expired ('lease_expired') or was reclaimed and perhaps
+-- handed to another worker ('stale_lease') changes nothing and is told so. A repeated call
+-- with a lease token whose completion was already recorded changes nothing and answers
+-- 'already_recorded' (idempotent retries after a lost COMMIT acknowledgement).
+--
+-- Every accepted completion writes exactly one chunk_webhook_outbox row (UNIQUE
+-- lease_token) and one pg_notify on channel chunk_webhooks whose payload carries the
+-- outbox id (so it is never folded into another notification), in the completing
+-- transaction: nothing on rollback.
+
+-- Writes one outbox row and its notification; returns the outbox id.
+CREATE OR REPLACE FUNCTION chunk_queue_emit_webhook(
+    p_event_type  text,
+    p_sync_job_id bigint,
+    p_chunk_id    bigint,
+    p_lease_token uuid,
+    p_payload     jsonb,
+    p_now         timestamptz
+)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_outbox_id bigint;
+BEGIN
+    INSERT INTO chunk_webhook_outbox
+        (event_type, sync_job_id, chunk_id, lease_token, payload, created_at)
+    VALUES
+        (p_event_type, p_sync_job_id, p_chunk_id, p_lease_token, p_payload, p_now)
+    RETURNING id INTO v_outbox_id;
+
+    PERFORM pg_notify(
+        'chunk_webhooks',
+        jsonb_build_object(
+            'outbox_id', v_outbox_id,
+            'event_type', p_event_type,
+            'sync_job_id', p_sync_job_id,
+            'chunk_id', p_chunk_id,
+            'next_chunk_id', p_payload -> 'next_chunk_id'
+        )::text
+    );
+    RETURN v_outbox_id;
+END;
+$$;
+
+-- Cancels every pending chunk of a sync job (after one of its chunks was dead-lettered).
+-- The caller holds the sync job's row lock. Returns how many chunks were cancelled.
+CREATE OR REPLACE FUNCTION chunk_queue_cancel_remaining(
+    p_sync_job_id bigint,
+    p_reason      text,
+    p_now         timestamptz
+)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    WITH cancelled AS (
+        UPDATE chunk_processing_queue AS q
+        SET status = 'cancelled',
+            finished_at = p_now,
+            updated_at = p_now
+        WHERE q.sync_job_id = p_sync_job_id
+          AND q.status = 'pending'
+        RETURNING q.id, q.chunk_id, q.sync_job_id, q.chunk_index, q.attempts
+    ), cancelled_chunks AS (
+        UPDATE chunked_sync_jobs AS c
+        SET status = 'cancelled',
+            completed_at = p_now,
+            updated_at = p_now
+        FROM cancelled AS x
+        WHERE c.id = x.chunk_id
+        RETURNING c.id
+    ), events AS (
+        INSERT INTO chunk_processing_events
+            (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status,
+             to_status, attempt, detail, event_at)
+        SELECT x.id, x.chunk_id, x.sync_job_id, x.chunk_index, 'cancelled', 'pending',
+               'cancelled', x.attempts, p_reason, p_now
+        FROM cancelled AS x
+        RETURNING 1
+    )
+    SELECT count(*) INTO v_count FROM events;
+    RETURN v_count;
+END;
+$$;
+
+-- Dead-letters a processing chunk whose attempts are used up: the chunk fails, the sync
+-- job fails, its remaining chunks are cancelled. The caller holds the sync job's and the
+-- queue row's locks. p_outbox_lease_token is the lease token for the outbox row (the
+-- completing worker's), or NULL when no worker completed the chunk (expired lease).
+CREATE OR REPLACE FUNCTION chunk_queue_dead_letter(
+    p_queue_id           bigint,
+    p_error_message      text,
+    p_processing_time_ms integer,
+    p_outbox_lease_token uuid,
+    p_now                timestamptz
+)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue     chunk_processing_queue%ROWTYPE;
+    v_cancelled integer;
+    v_job_error text;
+BEGIN
+    SELECT q.* INTO v_queue
+    FROM chunk_processing_queue AS q
+    WHERE q.id = p_queue_id;
+
+    UPDATE chunk_processing_queue AS q
+    SET status = 'failed',
+        lease_expires_at = NULL,
+        last_error = p_error_message,
+        finished_at = p_now,
+        updated_at = p_now
+    WHERE q.id = p_queue_id;
+
+    UPDATE chunked_sync_jobs AS c
+    SET status = 'failed',
+        completed_at = p_now,
+        processing_time_ms = coalesce(p_processing_time_ms, c.processing_time_ms),
+        error_message = p_error_message,
+        updated_at = p_now
+    WHERE c.id = v_queue.chunk_id;
+
+    INSERT INTO chunk_processing_events
+        (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+         attempt, worker_id, lease_token, detail, event_at)
+    VALUES
+        (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
+         'dead_lettered', 'processing', 'failed', v_queue.attempts, v_queue.worker_id,
+         v_queue.lease_token, p_error_message, p_now);
+
+    v_job_error := format('chunk %s (chunk_index %s) failed after %s attempt(s): %s',
+                          v_queue.chunk_id, v_queue.chunk_index, v_queue.attempts,
+                          p_error_message);
+    v_cancelled := chunk_queue_cancel_remaining(
+        v_queue.sync_job_id,
+        format('sync job failed: chunk_index %s was dead-lettered', v_queue.chunk_index),
+        p_now);
+
+    UPDATE sync_jobs AS j
+    SET status = 'failed',
+        active_queue_id = NULL,
+        next_run_at = NULL,
+        completed_at = p_now,
+        error_message = v_job_error,
+        updated_at = p_now
+    WHERE j.id = v_queue.sync_job_id;
+
+    RETURN chunk_queue_emit_webhook(
+        'sync_job.failed', v_queue.sync_job_id, v_queue.chunk_id, p_outbox_lease_token,
+        jsonb_build_object(
+            'outcome', 'dead_lettered',
+            'sync_job_id', v_queue.sync_job_id,
+            'sync_job_status', 'failed',
+            'chunk_id', v_queue.chunk_id,
+            'chunk_index', v_queue.chunk_index,
+            'attempt', v_queue.attempts,
+            'worker_id', v_queue.worker_id,
+            'lease_token', v_queue.lease_token,
+            'processing_time_ms', p_processing_time_ms,
+            'error_message', p_error_message,
+            'cancelled_chunks', v_cancelled,
+            'next_chunk_id', NULL,
+            'at', p_now
+        ),
+        p_now);
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION complete_chunk_job_safe(
+    p_chunk_id           bigint,
+    p_lease_token        uuid,
+    p_success            boolean,
+    p_processing_time_ms integer DEFAULT NULL,
+    p_error_message      text DEFAULT NULL,
+    p_now                timestamptz DEFAULT chunk_queue_now(),
+    p_backoff_base_ms    integer DEFAULT 1000,
+    p_backoff_max_ms     integer DEFAULT 300000
+)
+RETURNS TABLE (
+    outcome         text,
+    chunk_status    text,
+    sync_job_status text,
+    attempt         integer,
+    retry_at        timestamptz,
+    outbox_id       bigint
+)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job_id    bigint;
+    v_job       sync_jobs%ROWTYPE;
+    v_queue     chunk_processing_queue%ROWTYPE;
+    v_next      chunk_processing_queue%ROWTYPE;
+    v_prior     chunk_webhook_outbox%ROWTYPE;
+    v_ms        integer;
+    v_error     text;
+    v_delay_ms  double precision;
+    v_retry_at  timestamptz;
+    v_outbox_id bigint;
+    v_event     text;
+    v_job_status text;
+BEGIN
+    IF p_chunk_id IS NULL OR p_lease_token IS NULL OR p_success IS NULL OR p_now IS NULL THEN
+        RAISE EXCEPTION 'complete_chunk_job_safe: p_chunk_id, p_lease_token, p_success and p_now must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_processing_time_ms IS NOT NULL AND p_processing_time_ms < 0 THEN
+        RAISE EXCEPTION 'complete_chunk_job_safe: p_processing_time_ms must be >= 0, got %',
+            p_processing_time_ms
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_backoff_base_ms IS NULL OR p_backoff_base_ms < 0
+       OR p_backoff_max_ms IS NULL OR p_backoff_max_ms < p_backoff_base_ms THEN
+        RAISE EXCEPTION 'complete_chunk_job_safe: need 0 <= p_backoff_base_ms <= p_backoff_max_ms, got % and %',
+            p_backoff_base_ms, p_backoff_max_ms
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    SELECT q.sync_job_id INTO v_job_id
+    FROM chunk_processing_queue AS q
+    WHERE q.chunk_id = p_chunk_id;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'unknown_chunk'::text, NULL::text, NULL::text, NULL::integer,
+                            NULL::timestamptz, NULL::bigint;
+        RETURN;
+    END IF;
+
+    -- Lock order: sync job, then queue row (the same as claim and cleanup).
+    SELECT j.* INTO v_job
+    FROM sync_jobs AS j
+    WHERE j.id = v_job_id
+    FOR NO KEY UPDATE;
+
+    SELECT q.* INTO v_queue
+    FROM chunk_processing_queue AS q
+    WHERE q.chunk_id = p_chunk_id
+    FOR NO KEY UPDATE;
+
+    IF v_queue.status <> 'processing' OR v_queue.lease_token IS DISTINCT FROM p_lease_token THEN
+        SELECT o.* INTO v_prior
+        FROM chunk_webhook_outbox AS o
+        WHERE o.lease_token = p_lease_token
+          AND o.chunk_id = p_chunk_id;
+        IF FOUND THEN
+            RETURN QUERY SELECT 'already_recorded'::text, v_queue.status, v_job.status,
+                                (v_prior.payload ->> 'attempt')::integer,
+                                (v_prior.payload ->> 'retry_at')::timestamptz, v_prior.id;
+        ELSE
+            RETURN QUERY SELECT 'stale_lease'::text, v_queue.status, v_job.status,
+                                v_queue.attempts, NULL::timestamptz, NULL::bigint;
+        END IF;
+        RETURN;
+    END IF;
+
+    IF v_queue.lease_expires_at <= p_now THEN
+        RETURN QUERY SELECT 'lease_expired'::text, v_queue.status, v_job.status,
+                            v_queue.attempts, NULL::timestamptz, NULL::bigint;
+        RETURN;
+    END IF;
+
+    v_ms := coalesce(
+        p_processing_time_ms,
+        greatest(0, floor(extract(epoch FROM p_now - v_queue.claimed_at) * 1000))::integer);
+
+    IF NOT p_success THEN
+        v_error := coalesce(nullif(p_error_message, ''), 'unspecified error');
+        IF v_queue.attempts >= v_queue.max_attempts THEN
+            v_outbox_id := chunk_queue_dead_letter(v_queue.id, v_error, v_ms, p_lease_token, p_now);
+            RETURN QUERY SELECT 'dead_lettered'::text, 'failed'::text, 'failed'::text,
+                                v_queue.attempts, NULL::timestamptz, v_outbox_id;
+            RETURN;
+        END IF;
+
+        -- Exponential backoff with "equal jitter": half the delay fixed, half random.
+        v_delay_ms := least(p_backoff_max_ms::double precision,
+                            p_backoff_base_ms * power(2, v_queue.attempts - 1));
+        v_delay_ms := v_delay_ms / 2 + random() * v_delay_ms / 2;
+        v_retry_at := p_now + make_interval(secs => v_delay_ms / 1000.0);
+
+        UPDATE chunk_processing_queue AS q
+        SET status = 'pending',
+            lease_token = NULL,
+            lease_expires_at = NULL,
+            run_after = v_retry_at,
+            last_error = v_error,
+            updated_at = p_now
+        WHERE q.id = v_queue.id;
+
+        UPDATE chunked_sync_jobs AS c
+        SET status = 'pending',
+            processing_time_ms = v_ms,
+            error_message = v_error,
+            updated_at = p_now
+        WHERE c.id = v_queue.chunk_id;
+
+        INSERT INTO chunk_processing_events
+            (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+             attempt, worker_id, lease_token, detail, event_at)
+        VALUES
+            (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
+             'retry_scheduled', 'processing', 'pending', v_queue.attempts, v_queue.worker_id,
+             p_lease_token, v_error, p_now);
+
+        UPDATE sync_jobs AS j
+        SET active_queue_id = NULL,
+            next_run_at = chunk_queue_head_run_after(j.id),
+            updated_at = p_now
+        WHERE j.id = v_job.id;
+
+        v_outbox_id := chunk_queue_emit_webhook(
+            'chunk.retry_scheduled', v_queue.sync_job_id, v_queue.chunk_id, p_lease_token,
+            jsonb_build_object(
+                'outcome', 'retry_scheduled',
+                'sync_job_id', v_queue.sync_job_id,
+                'sync_job_status', v_job.status,
+                'chunk_id', v_queue.chunk_id,
+                'chunk_index', v_queue.chunk_index,
+                'attempt', v_queue.attempts,
+                'max_attempts', v_queue.max_attempts,
+                'worker_id', v_queue.worker_id,
+                'lease_token', p_lease_token,
+                'processing_time_ms', v_ms,
+                'error_message', v_error,
+                'retry_at', v_retry_at,
+                'next_chunk_id', v_queue.chunk_id,
+                'at', p_now
+            ),
+            p_now);
+        RETURN QUERY SELECT 'retry_scheduled'::text, 'pending'::text, v_job.status,
+                            v_queue.attempts, v_retry_at, v_outbox_id;
+        RETURN;
+    END IF;
+
+    -- Success.
+    UPDATE chunk_processing_queue AS q
+    SET status = 'completed',
+        lease_expires_at = NULL,
+        finished_at = p_now,
+        updated_at = p_now
+    WHERE q.id = v_queue.id;
+
+    UPDATE chunked_sync_jobs AS c
+    SET status = 'completed',
+        completed_at = p_now,
+        processing_time_ms = v_ms,
+        error_message = NULL,
+        updated_at = p_now
+    WHERE c.id = v_queue.chunk_id;
+
+    INSERT INTO chunk_processing_events
+        (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+         attempt, worker_id, lease_token, event_at)
+    VALUES
+        (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
+         'completed', 'processing', 'completed', v_queue.attempts, v_queue.worker_id,
+         p_lease_token, p_now);
+
+    SELECT q.* INTO v_next
+    FROM chunk_processing_queue AS q
+    WHERE q.sync_job_id = v_job.id
+      AND q.status = 'pending'
+    ORDER BY q.chunk_index
+    LIMIT 1;
+
+    IF FOUND THEN
+        v_event := 'chunk.completed';
+        v_job_status := 'running';
+        UPDATE sync_jobs AS j
+        SET active_queue_id = NULL,
+            completed_chunks = j.completed_chunks + 1,
+            next_run_at = v_next.run_after,
+            updated_at = p_now
+        WHERE j.id = v_job.id;
+    ELSE
+        -- The last chunk: the sync job completes.
+        v_event := 'sync_job.completed';
+        v_job_status := 'completed';
+        UPDATE sync_jobs AS j
+        SET status = 'completed',
+            active_queue_id = NULL,
+            completed_chunks = j.completed_chunks + 1,
+            next_run_at = NULL,
+            completed_at = p_now,
+            updated_at = p_now
+        WHERE j.id = v_job.id;
+    END IF;
+
+    v_outbox_id := chunk_queue_emit_webhook(
+        v_event, v_queue.sync_job_id, v_queue.chunk_id, p_lease_token,
+        jsonb_build_object(
+            'outcome', 'completed',
+            'sync_job_id', v_queue.sync_job_id,
+            'sync_job_status', v_job_status,
+            'chunk_id', v_queue.chunk_id,
+            'chunk_index', v_queue.chunk_index,
+            'attempt', v_queue.attempts,
+            'worker_id', v_queue.worker_id,
+            'lease_token', p_lease_token,
+            'processing_time_ms', v_ms,
+            'next_chunk_id', v_next.chunk_id,
+            'next_chunk_index', v_next.chunk_index,
+            'next_run_at', v_next.run_after,
+            'at', p_now
+        ),
+        p_now);
+
+    RETURN QUERY SELECT 'completed'::text, 'completed'::text, v_job_status, v_queue.attempts,
+                        NULL::timestamptz, v_outbox_id;
+END;
+$$;

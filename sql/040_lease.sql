@@ -1,0 +1,135 @@
+-- Leases: the heartbeat that keeps a live lease alive, and cleanup_stuck_chunks(), which
+-- reclaims expired leases (never live ones).
+
+-- Extends the lease of p_chunk_id held with p_lease_token to p_now + p_lease_seconds (never
+-- shortening it). Returns the new expiry, or NULL when the lease is no longer live
+-- (expired, reclaimed, completed): the worker must then stop working on the chunk.
+CREATE OR REPLACE FUNCTION heartbeat_chunk_job_safe(
+    p_chunk_id      bigint,
+    p_lease_token   uuid,
+    p_lease_seconds integer DEFAULT 300,
+    p_now           timestamptz DEFAULT chunk_queue_now()
+)
+RETURNS timestamptz
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_expires timestamptz;
+BEGIN
+    IF p_lease_seconds IS NULL OR p_lease_seconds < 1 THEN
+        RAISE EXCEPTION 'heartbeat_chunk_job_safe: p_lease_seconds must be >= 1, got %',
+            p_lease_seconds
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    UPDATE chunk_processing_queue AS q
+    SET lease_expires_at = greatest(q.lease_expires_at,
+                                    p_now + make_interval(secs => p_lease_seconds)),
+        heartbeat_at = p_now,
+        updated_at = p_now
+    WHERE q.chunk_id = p_chunk_id
+      AND q.lease_token = p_lease_token
+      AND q.status = 'processing'
+      AND q.lease_expires_at > p_now
+    RETURNING q.lease_expires_at INTO v_expires;
+
+    RETURN v_expires;
+END;
+$$;
+
+-- Reclaims chunks whose lease expired at p_now: back to pending for another attempt, or,
+-- when their attempts are used up, dead-lettered (the sync job fails, the rest of its
+-- chunks are cancelled). Returns how many chunks it reclaimed (both kinds).
+--
+-- Safe concurrently with itself, claims, heartbeats and completions: each candidate's sync
+-- job row is locked with SKIP LOCKED (a sync job being claimed or completed right now is
+-- left for the next run), then the queue row is locked and re-checked — still processing,
+-- still expired — before anything changes, so a chunk completed, heartbeated or reclaimed
+-- after the candidate list was read is left alone (River #1302), and two cleanups never
+-- reclaim the same lease twice.
+CREATE OR REPLACE FUNCTION cleanup_stuck_chunks(
+    p_now   timestamptz DEFAULT chunk_queue_now(),
+    p_limit integer DEFAULT 1000
+)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_candidate record;
+    v_job       sync_jobs%ROWTYPE;
+    v_queue     chunk_processing_queue%ROWTYPE;
+    v_count     integer := 0;
+    v_error     text;
+BEGIN
+    IF p_now IS NULL OR p_limit IS NULL OR p_limit < 1 THEN
+        RAISE EXCEPTION 'cleanup_stuck_chunks: p_now must not be NULL and p_limit must be >= 1'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    FOR v_candidate IN
+        SELECT q.id, q.sync_job_id
+        FROM chunk_processing_queue AS q
+        WHERE q.status = 'processing'
+          AND q.lease_expires_at <= p_now
+        ORDER BY q.lease_expires_at, q.id
+        LIMIT p_limit
+    LOOP
+        SELECT j.* INTO v_job
+        FROM sync_jobs AS j
+        WHERE j.id = v_candidate.sync_job_id
+        FOR NO KEY UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;
+
+        SELECT q.* INTO v_queue
+        FROM chunk_processing_queue AS q
+        WHERE q.id = v_candidate.id
+        FOR NO KEY UPDATE;
+        CONTINUE WHEN NOT FOUND
+            OR v_queue.status <> 'processing'
+            OR v_queue.lease_expires_at > p_now;
+
+        IF v_queue.attempts >= v_queue.max_attempts THEN
+            v_error := format('lease of worker %s expired at %s on attempt %s of %s',
+                              v_queue.worker_id, v_queue.lease_expires_at, v_queue.attempts,
+                              v_queue.max_attempts);
+            PERFORM chunk_queue_dead_letter(v_queue.id, v_error, NULL, NULL, p_now);
+        ELSE
+            UPDATE chunk_processing_queue AS q
+            SET status = 'pending',
+                lease_token = NULL,
+                lease_expires_at = NULL,
+                run_after = p_now,
+                last_error = format('lease of worker %s expired at %s',
+                                    v_queue.worker_id, v_queue.lease_expires_at),
+                updated_at = p_now
+            WHERE q.id = v_queue.id;
+
+            UPDATE chunked_sync_jobs AS c
+            SET status = 'pending',
+                updated_at = p_now
+            WHERE c.id = v_queue.chunk_id;
+
+            INSERT INTO chunk_processing_events
+                (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status,
+                 to_status, attempt, worker_id, lease_token, lease_expires_at, detail,
+                 event_at)
+            VALUES
+                (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
+                 'lease_expired', 'processing', 'pending', v_queue.attempts,
+                 v_queue.worker_id, v_queue.lease_token, v_queue.lease_expires_at,
+                 'reclaimed by cleanup_stuck_chunks', p_now);
+
+            UPDATE sync_jobs AS j
+            SET active_queue_id = NULL,
+                next_run_at = chunk_queue_head_run_after(j.id),
+                updated_at = p_now
+            WHERE j.id = v_job.id;
+
+            PERFORM pg_notify('chunk_queue_ready', v_queue.sync_job_id::text);
+        END IF;
+        v_count := v_count + 1;
+    END LOOP;
+
+    RETURN v_count;
+END;
+$$;
