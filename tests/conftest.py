@@ -1,0 +1,3 @@
+"""Suite-wide test configuration: enables ``pytester`` for the plugin tests."""
+
+pytest_plugins = ["pytester"]
