@@ -1,0 +1,103 @@
+"""Function-call checks: does a called function exist, and with that many arguments?
+
+A call is checked against the schema's functions (search_path, schema qualification) and
+the built-in functions of ``pg_catalog``. A call pgdrift cannot know about is never
+reported: a name qualified with a schema pgdrift has not seen, or any unknown name while
+extensions (whose functions are not in the schema) are installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pgdrift.analysis.suggest import closest
+from pgdrift.catalog.model import Catalog, Function, Relation
+
+try:  # the generated built-ins (written by the catalog layer)
+    from pgdrift.catalog import builtins as _builtins
+except ImportError:  # pragma: no cover - only while the data module is absent
+    _builtins = None  # type: ignore[assignment]
+
+
+def builtin_arities(name: str) -> tuple[tuple[int, int | None], ...] | None:
+    """Arities of a built-in function; None when not a built-in (or no data)."""
+    return _builtins.builtin_function_arities(name) if _builtins is not None else None
+
+
+def builtin_names() -> frozenset[str]:
+    return _builtins.builtin_function_names() if _builtins is not None else frozenset()
+
+
+def builtin_relation(name: str, schema: str | None) -> Relation | None:
+    if _builtins is None:
+        return None
+    return _builtins.find_builtin_relation(name, schema)
+
+
+@dataclass(frozen=True, slots=True)
+class CallProblem:
+    kind: str  # "unknown" | "arity"
+    message: str
+    help: str | None = None
+
+
+def _describe_arities(fns: list[Function], arities: tuple[tuple[int, int | None], ...]) -> str:
+    parts: set[str] = set()
+    for fn in fns:
+        lo, hi = fn.min_args, fn.max_args
+        parts.add(_range(lo, hi))
+    for lo, hi in arities:
+        parts.add(_range(lo, hi))
+    return ", ".join(sorted(parts, key=lambda p: (len(p), p)))
+
+
+def _range(lo: int, hi: int | None) -> str:
+    if hi is None:
+        return f"{lo} or more"
+    return str(lo) if lo == hi else f"{lo} to {hi}"
+
+
+def check_call(
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+    name: str,
+    schema: str | None,
+    nargs: int,
+) -> CallProblem | None:
+    """None when the call is fine (or cannot be judged), else what is wrong with it."""
+    fns = catalog.find_functions(name, schema, search_path)
+    known: tuple[tuple[int, int | None], ...] = ()
+    if schema is None or schema == "pg_catalog":
+        known = builtin_arities(name) or ()
+    if fns or known:
+        if any(fn.accepts(nargs) for fn in fns):
+            return None
+        if any(nargs >= lo and (hi is None or nargs <= hi) for lo, hi in known):
+            return None
+        if fns and any(fn.kind == "aggregate" for fn in fns):
+            return None
+        qual = f"{schema}.{name}" if schema else name
+        takes = _describe_arities(fns, known)
+        plural = "argument" if nargs == 1 else "arguments"
+        return CallProblem(
+            "arity",
+            f"function {qual}() called with {nargs} {plural}, but it takes {takes}",
+        )
+    if _builtins is None:
+        return None  # without the built-in list, any unknown name could be a built-in
+    if schema is not None and schema not in catalog.schemas:
+        return None  # a schema pgdrift has not seen: cannot know
+    if schema is None and catalog.extensions:
+        return None  # could come from an extension on the search_path
+    if schema is not None and schema in set(catalog.extensions.values()):
+        return None
+    qual = f"{schema}.{name}" if schema else name
+    candidates = [fn.name for fn in catalog.iter_functions()]
+    if schema is None:
+        candidates.extend(builtin_names())
+    match = closest(name, candidates, cutoff=0.75)
+    return CallProblem(
+        "unknown",
+        f"function {qual}() does not exist",
+        f'did you mean "{match}"?' if match else None,
+    )

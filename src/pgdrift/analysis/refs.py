@@ -1,0 +1,444 @@
+"""Expressions and references: column refs, record fields, variables, calls, literals.
+
+:class:`RefWalker` holds the state of one resolution (environment, findings, offsets) and
+walks expressions; :class:`pgdrift.analysis.walker.Walker` adds statement structure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from pgdrift.analysis.env import Env, Finding, Variable
+from pgdrift.analysis.functions import check_call
+from pgdrift.analysis.scopes import Scope, Source, allowed_values
+from pgdrift.analysis.suggest import closest, did_you_mean
+from pgdrift.catalog.model import Relation
+from pgdrift.rules.pgd101_unknown_column import UnknownColumn
+from pgdrift.rules.pgd102_unknown_relation import UnknownRelation
+from pgdrift.rules.pgd103_unknown_record_field import UnknownRecordField
+from pgdrift.rules.pgd104_unknown_function import UnknownFunction
+from pgdrift.rules.pgd105_ambiguous_column import AmbiguousColumn
+from pgdrift.rules.pgd106_variable_conflict import VariableConflict
+from pgdrift.rules.pgd107_disallowed_literal import DisallowedLiteral
+from pgdrift.rules.pgd108_wrong_argument_count import WrongArgumentCount
+
+if TYPE_CHECKING:
+    from pgdrift.rules.base import Rule
+
+    Shape = tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]
+    Ctes = dict[str, Shape]
+
+
+def fold(ident: Any) -> str:
+    """The name Postgres stores: unquoted identifiers lower-cased, quoted ones verbatim."""
+    if isinstance(ident, exp.Identifier):
+        return ident.this if ident.quoted else ident.this.lower()
+    if isinstance(ident, exp.Expression):
+        return ident.name.lower()
+    return str(ident).lower()
+
+
+def fold_opt(ident: Any) -> str | None:
+    return None if ident is None else fold(ident)
+
+
+# What a resolved column reference is known to be: (type, allowed literal values)
+ColInfo = tuple[str | None, tuple[str, ...] | None]
+
+
+class RefWalker:
+    def __init__(self, env: Env, text: str, shift: int) -> None:
+        self.env = env
+        self.catalog = env.catalog
+        self.search_path = tuple(env.search_path)
+        self.text = text
+        self.shift = shift  # offset in the parsed SQL minus offset in ``text``
+        self.findings: list[Finding] = []
+        self.created: dict[str, Relation] = {}
+        self.col_info: dict[int, ColInfo] = {}
+        self._seen: set[tuple[str, int, int]] = set()
+
+    # -- findings --------------------------------------------------------------------
+
+    def span(self, node: exp.Expression) -> tuple[int, int]:
+        starts, ends = [], []
+        for n in (
+            (node, *node.iter_expressions()) if not isinstance(node, exp.Column) else node.walk()
+        ):
+            meta = n.meta if isinstance(n, exp.Expression) else None
+            if meta and "start" in meta:
+                starts.append(meta["start"])
+                ends.append(meta["end"] + 1)
+        if not starts:
+            for n in node.walk():
+                meta = n.meta
+                if meta and "start" in meta:
+                    starts.append(meta["start"])
+                    ends.append(meta["end"] + 1)
+        if not starts:
+            return 0, len(self.text)
+        lo, hi = min(starts) - self.shift, max(ends) - self.shift
+        lo = max(0, min(lo, len(self.text)))
+        return lo, max(lo, min(hi, len(self.text)))
+
+    def report(
+        self,
+        rule: type[Rule],
+        message: str,
+        node: exp.Expression | tuple[int, int],
+        help: str | None = None,
+    ) -> None:
+        start, end = node if isinstance(node, tuple) else self.span(node)
+        key = (rule.code, start, end)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append(Finding(rule, message, start, end, help))
+
+    # -- expressions -----------------------------------------------------------------
+
+    def query(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+        raise NotImplementedError
+
+    def expr(self, node: Any, scope: Scope, ctes: Ctes, output_names: bool = False) -> None:
+        if not isinstance(node, exp.Expression):
+            return
+        if isinstance(node, exp.Column):
+            self.column(node, scope, output_names)
+            return
+        if isinstance(node, (exp.Select, exp.SetOperation)):
+            self.query(node, scope, ctes)
+            return
+        if isinstance(node, exp.Subquery):
+            self.query(node.this, scope, ctes)
+            return
+        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge)):
+            self.query(node, scope, ctes)
+            return
+        if isinstance(node, (exp.ColumnDef, exp.DataType, exp.TableAlias, exp.Identifier)):
+            return
+        if isinstance(node, exp.Dot):
+            if isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Anonymous):
+                self.call(node.expression, fold(node.this), node)
+                for arg in node.expression.expressions:
+                    self.expr(arg, scope, ctes)
+                return
+            self.expr(node.this, scope, ctes)  # (rec).field: the field is not a reference
+            return
+        if isinstance(node, exp.Anonymous):
+            self.call(node, None, node)
+        if isinstance(node, exp.Ordered) and output_names:
+            self.expr(node.this, scope, ctes, output_names)
+            return
+        if isinstance(node, (exp.Order, exp.Group)) and output_names:
+            for child in node.iter_expressions():
+                self.expr(child, scope, ctes, output_names)
+            return
+        for child in node.iter_expressions():
+            self.expr(child, scope, ctes)
+        if isinstance(node, (exp.EQ, exp.NEQ)):
+            self.check_compared_literal(node.this, node.expression)
+            self.check_compared_literal(node.expression, node.this)
+        elif isinstance(node, exp.In) and not node.args.get("query"):
+            for item in node.expressions:
+                self.check_compared_literal(node.this, item)
+
+    # -- column references -----------------------------------------------------------
+
+    def column(self, node: exp.Column, scope: Scope, output_names: bool = False) -> None:
+        parts = [p for p in node.parts]
+        names = [fold(p) if not isinstance(p, exp.Star) else "*" for p in parts]
+        if names[-1] == "*":
+            if len(names) >= 2:
+                self.whole_row(node, names[-2], scope, names[-3] if len(names) > 2 else None)
+            return
+        if len(names) == 1:
+            self.bare_column(node, names[0], scope, output_names)
+        elif len(names) == 2:
+            self.qualified_column(node, names[0], names[1], scope)
+        elif len(names) == 3:
+            self.three_part(node, names, scope)
+
+    def whole_row(self, node: exp.Column, name: str, scope: Scope, schema: str | None) -> None:
+        if scope.find_source(name, schema) is not None:
+            return
+        if schema is None and self.env.lookup_variable(name) is not None:
+            return
+        self.report(
+            UnknownRelation,
+            f'missing FROM-clause entry for table "{name}"',
+            node,
+            did_you_mean(name, scope.source_names()),
+        )
+
+    def bare_column(self, node: exp.Column, name: str, scope: Scope, output_names: bool) -> None:
+        ident = node.this
+        if not ident.quoted and name in ("default",):
+            return
+        if output_names and name in scope.output_names:
+            return
+        src, matches, maybe = scope.lookup(name)
+        var = self.env.lookup_variable(name)
+        if src is not None:
+            if len(matches) > 1:
+                labels = ", ".join(m.name or m.describe for m in matches)
+                self.report(
+                    AmbiguousColumn,
+                    f'column reference "{name}" is ambiguous (in {labels})',
+                    node,
+                    f'qualify it, e.g. "{matches[0].name}.{name}"' if matches[0].name else None,
+                )
+            elif var is not None and self.env.plpgsql and not self.env.params_lose_to_columns:
+                self.report(
+                    VariableConflict,
+                    f'column reference "{name}" is ambiguous: it is both a column of '
+                    f"{src.describe} and a PL/pgSQL variable",
+                    node,
+                    f'qualify the column ("{src.name}.{name}") or rename the variable',
+                )
+            self.col_info[id(node)] = (src.type_of(name), src.allowed.get(name))
+            return
+        if var is not None:
+            self.col_info[id(node)] = (var.type, None)
+            return
+        if maybe:
+            return
+        if scope.find_source(name) is not None:
+            return  # whole-row reference to a FROM item
+        cands = scope.visible_columns()
+        help_ = did_you_mean(name, cands) or did_you_mean(name, self.env.variables)
+        where = [s for sc in scope.chain()[:1] for s in sc.sources if s.columns is not None]
+        msg = f'column "{name}" does not exist'
+        if len(where) == 1 and where[0].label:
+            msg += f" in {where[0].describe}"
+        self.report(UnknownColumn, msg, node, help_)
+
+    def qualified_column(self, node: exp.Column, qual: str, name: str, scope: Scope) -> None:
+        src = scope.find_source(qual)
+        if src is not None:
+            has = src.has(name)
+            if has is False:
+                self.report(
+                    UnknownColumn,
+                    f"column {qual}.{name} does not exist"
+                    + (f" ({src.describe})" if src.label and src.label != qual else ""),
+                    node,
+                    did_you_mean(name, src.columns or ()),
+                )
+            elif has:
+                self.col_info[id(node)] = (src.type_of(name), src.allowed.get(name))
+            return
+        var = self.env.lookup_variable(qual)
+        if var is not None:
+            self.record_field(node, var, name)
+            return
+        label = self.env.labels.get(qual)
+        if label is not None:
+            if name in label:
+                self.col_info[id(node)] = (label[name].type, None)
+            else:
+                self.report(
+                    UnknownColumn,
+                    f'variable "{name}" does not exist in block "{qual}"',
+                    node,
+                    did_you_mean(name, label),
+                )
+            return
+        help_ = did_you_mean(qual, [*scope.source_names(), *self.env.variables])
+        self.report(UnknownRelation, f'missing FROM-clause entry for table "{qual}"', node, help_)
+
+    def record_field(self, node: exp.Expression, var: Variable, name: str) -> None:
+        fields = var.fields
+        relation = var.relation
+        types = var.field_types
+        if fields is None and var.type:
+            rel = self._composite(var.type)
+            if rel is not None:
+                fields, relation = rel.column_names, rel.qualified_name
+                types = tuple(c.type for c in rel.columns)
+        if fields is None:
+            return
+        if name in fields:
+            idx = fields.index(name)
+            allowed = None
+            if relation:
+                rel = self._relation_by_qualified(relation)
+                col = rel.column(name) if rel else None
+                if col is not None:
+                    allowed = col.allowed_values or allowed_values(
+                        self.catalog, self.search_path, col.type
+                    )
+            self.col_info[id(node)] = (types[idx] if types and idx < len(types) else None, allowed)
+            return
+        where = f" ({relation})" if relation else ""
+        self.report(
+            UnknownRecordField,
+            f'column "{name}" does not exist in record {var.name}{where}',
+            node,
+            did_you_mean(name, fields),
+        )
+
+    def three_part(self, node: exp.Column, names: list[str], scope: Scope) -> None:
+        a, b, c = names
+        src = scope.find_source(b, a)
+        if src is not None:
+            if src.has(c) is False:
+                self.report(
+                    UnknownColumn,
+                    f"column {a}.{b}.{c} does not exist",
+                    node,
+                    did_you_mean(c, src.columns or ()),
+                )
+            return
+        label = self.env.labels.get(a)
+        if label is not None and b in label:
+            self.record_field(node, label[b], c)
+            return
+        var = self.env.lookup_variable(a)
+        if var is not None and var.fields is not None and b not in var.fields:
+            self.record_field(node, var, b)
+
+    def _composite(self, type_name: str) -> Relation | None:
+        name = type_name.strip()
+        if not name or name.endswith("]") or name.lower() in ("record", "text", "integer"):
+            return None
+        schema = None
+        if "." in name:
+            schema, _, name = name.partition(".")
+        name = name.removesuffix("%rowtype").strip('"')
+        found = self.catalog.find_type(name, schema, self.search_path)
+        return found if isinstance(found, Relation) else None
+
+    def _relation_by_qualified(self, qualified: str) -> Relation | None:
+        schema, _, name = qualified.rpartition(".")
+        return self.catalog.find_relation(name, schema or None, self.search_path)
+
+    # -- calls -----------------------------------------------------------------------
+
+    def call(self, node: exp.Anonymous, schema: str | None, span_node: exp.Expression) -> None:
+        name = node.name.lower() if not _quoted_name(node) else node.name
+        problem = check_call(self.catalog, self.search_path, name, schema, len(node.expressions))
+        if problem is None:
+            return
+        rule = UnknownFunction if problem.kind == "unknown" else WrongArgumentCount
+        self.report(rule, problem.message, self._call_span(node, span_node), problem.help)
+
+    def _call_span(self, node: exp.Anonymous, span_node: exp.Expression) -> tuple[int, int]:
+        meta = node.meta
+        if meta and "start" in meta:
+            end = meta["end"] + 1 - self.shift
+            start = meta["start"] - self.shift
+            if span_node is not node:
+                first = span_node.this.meta if isinstance(span_node.this, exp.Expression) else None
+                if first and "start" in first:
+                    start = first["start"] - self.shift
+            return start, end
+        return self.span(span_node)
+
+    # -- literals --------------------------------------------------------------------
+
+    def check_compared_literal(self, col: Any, lit: Any) -> None:
+        info = self.col_info.get(id(col)) if isinstance(col, exp.Column) else None
+        if info is None or info[1] is None:
+            return
+        self._check_literal(col, info[1], lit, "compared with")
+
+    def check_assigned_literal(self, target: Source, name: str, lit: Any) -> None:
+        allowed = target.allowed.get(name)
+        if allowed is not None:
+            label = f"{target.relation.name}.{name}" if target.relation else name
+            self._check_literal(label, allowed, lit, "assigned to")
+
+    def _check_literal(self, col: Any, allowed: tuple[str, ...], lit: Any, verb: str) -> None:
+        while isinstance(lit, exp.Cast) and isinstance(lit.this, exp.Literal):
+            lit = lit.this
+        if not (isinstance(lit, exp.Literal) and lit.is_string):
+            return
+        value = lit.this
+        if value in allowed:
+            return
+        label = col if isinstance(col, str) else col.sql("postgres")
+        match = closest(value, allowed, cutoff=0.6)
+        values = ", ".join(f"'{v}'" for v in allowed)
+        self.report(
+            DisallowedLiteral,
+            f"'{value}' {verb} {label}, which only allows {values}",
+            lit,
+            f"did you mean '{match}'?" if match else None,
+        )
+
+    # -- output columns --------------------------------------------------------------
+
+    def projection_shape(self, items: list[exp.Expression], scope: Scope) -> Shape:
+        names: list[str] = []
+        types: list[str | None] = []
+        for item in items:
+            if isinstance(item, exp.Star):
+                for src in scope.sources:
+                    if src.columns is None:
+                        return None, None
+                    for col in src.columns:
+                        if col in scope.merged and col in names:
+                            continue
+                        names.append(col)
+                        types.append(src.type_of(col))
+                continue
+            if isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+                qual = fold(item.args["table"]) if item.args.get("table") else ""
+                src = scope.find_source(qual)
+                if src is not None and src.columns is not None:
+                    names.extend(src.columns)
+                    types.extend(src.type_of(c) for c in src.columns)
+                    continue
+                var = self.env.lookup_variable(qual)
+                if var is not None and var.fields is not None:
+                    names.extend(var.fields)
+                    types.extend(var.field_types or (None,) * len(var.fields))
+                    continue
+                return None, None
+            names.append(_output_name(item))
+            types.append(self.output_type(item))
+        return tuple(names), tuple(types)
+
+    def output_type(self, item: exp.Expression) -> str | None:
+        if isinstance(item, exp.Alias):
+            item = item.this
+        if isinstance(item, exp.Column):
+            info = self.col_info.get(id(item))
+            return info[0] if info else None
+        if isinstance(item, exp.Cast):
+            return item.args["to"].sql("postgres").lower()
+        if isinstance(item, exp.Count):
+            return "bigint"
+        if isinstance(item, exp.Literal):
+            return "text" if item.is_string else ("integer" if item.this.isdigit() else "numeric")
+        if isinstance(item, exp.Boolean):
+            return "boolean"
+        return None
+
+
+def _quoted_name(node: exp.Anonymous) -> bool:
+    return isinstance(node.this, exp.Identifier) and node.this.quoted
+
+
+def _output_name(item: exp.Expression) -> str:
+    if isinstance(item, exp.Alias):
+        return fold(item.args["alias"])
+    if isinstance(item, exp.Column):
+        return fold(item.this)
+    if isinstance(item, exp.Dot):
+        return fold(item.expression)
+    if isinstance(item, exp.Cast):
+        inner = _output_name(item.this)
+        if inner == "?column?":
+            return item.args["to"].sql("postgres").lower().split("(")[0]
+        return inner
+    if isinstance(item, exp.Anonymous):
+        return item.name.lower()
+    if isinstance(item, exp.Paren):
+        return _output_name(item.this)
+    if isinstance(item, exp.Func) and not isinstance(item, (exp.Binary, exp.Literal)):
+        return item.sql_name().lower()
+    return "?column?"

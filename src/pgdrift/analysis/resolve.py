@@ -1,0 +1,258 @@
+"""Resolve one embedded statement or expression against an :class:`Env`.
+
+``resolve(text, env, mode)`` parses ``text`` with sqlglot (postgres dialect), walks every
+query level itself (``qualify()`` stops at the first error and ignores DML targets) and
+returns every wrong reference as a :class:`Finding` with offsets into ``text``, plus the
+statement's output columns.
+
+>>> from pgdrift.catalog.model import Catalog, Column, Relation
+>>> cat = Catalog()
+>>> cat.add_relation(Relation("public", "jobs", columns=(Column("id", "bigint"),
+...     Column("error_message", "text"))))
+>>> res = resolve("UPDATE jobs SET error = 'x' WHERE id = 1", Env(cat), "statement")
+>>> [(f.rule.code, f.message, f.help) for f in res.findings]
+[('PGD101', 'column "error" of relation "jobs" does not exist', 'did you mean "error_message"?')]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
+
+from pgdrift.analysis.env import Env, Resolution
+from pgdrift.analysis.refs import fold
+from pgdrift.analysis.scopes import Scope
+from pgdrift.analysis.walker import Walker
+from pgdrift.catalog.model import TABLE, Column, Relation
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+MODES = ("statement", "expression", "assignment")
+_WRAP = "SELECT "
+
+# Commands sqlglot leaves opaque that reference no relation or column.
+_REFERENCE_FREE = frozenset(
+    {
+        "SET", "RESET", "SHOW", "NOTIFY", "LISTEN", "UNLISTEN", "DISCARD", "COMMIT",
+        "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "CHECKPOINT", "END",
+    }
+)  # fmt: skip
+_VALIDATION = re.compile(r"number of provided arguments|Required keyword|is not a valid")
+_ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _parse(sql: str) -> exp.Expression | str:
+    """The sqlglot tree of ``sql``, or the reason it could not be parsed."""
+    try:
+        try:
+            trees = sqlglot.parse(sql, dialect="postgres")
+        except ParseError as err:
+            # Argument-count validation of sqlglot's typed functions is not a syntax error:
+            # parse again without validation (Postgres itself judges built-in arities).
+            if not err.errors or not all(_VALIDATION.search(e["description"]) for e in err.errors):
+                raise
+            trees = sqlglot.parse(sql, dialect="postgres", error_level=ErrorLevel.IGNORE)
+    except SqlglotError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return f"sqlglot could not parse the statement: {first}"
+    except Exception as err:  # sqlglot can fail in unexpected ways on odd input
+        return f"sqlglot failed on the statement: {type(err).__name__}: {err}"
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        return "expected exactly one statement" if trees else "empty statement"
+    return trees[0]
+
+
+def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:
+    """Resolve ``text`` (a statement, an expression or an assignment) against ``env``.
+
+    Args:
+        text: the SQL text; for PL/pgSQL statements the INTO clause blanked by spaces.
+        env: catalog, search_path, visible PL/pgSQL variables and record shapes.
+        mode: ``"statement"``, ``"expression"`` or ``"assignment"``.
+
+    Returns:
+        A :class:`Resolution`; never raises (an internal failure becomes ``unanalysed``).
+    """
+    try:
+        if mode == "statement":
+            return _resolve_statement(text, env)
+        if mode == "expression":
+            return _resolve_expression(text, env, _WRAP + text, len(_WRAP))
+        if mode == "assignment":
+            return _resolve_assignment(text, env)
+        return Resolution(unanalysed=f"unknown resolution mode {mode!r}")
+    except RecursionError:
+        return Resolution(unanalysed="statement too deeply nested to analyse")
+    except Exception as err:  # never raise out of resolve()
+        return Resolution(unanalysed=f"internal error while analysing: {type(err).__name__}: {err}")
+
+
+def _resolve_statement(text: str, env: Env) -> Resolution:
+    tree = _parse(text)
+    if isinstance(tree, exp.Command):
+        return _command(text, tree, env)
+    if isinstance(tree, str):
+        return Resolution(unanalysed=tree)
+    walker = Walker(env, text, 0)
+    if isinstance(tree, exp.Create):
+        return _create(tree, walker)
+    if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
+        cols, types = walker.query(tree, None, {})
+        return Resolution(findings=walker.findings, output_columns=cols, output_types=types)
+    # Other statements (DROP, TRUNCATE, …): check the relations they name, if any.
+    for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Identifier) and not isinstance(tree, exp.Drop):
+            name, schema = fold(table.this), table.args.get("db")
+            if walker.find_relation(name, fold(schema) if schema else None) is None:
+                walker.report_unknown_relation(table, name, fold(schema) if schema else None)
+    return Resolution(findings=walker.findings)
+
+
+def _command(text: str, tree: exp.Command, env: Env) -> Resolution:
+    keyword = str(tree.this).upper()
+    if keyword in _REFERENCE_FREE:
+        return Resolution()
+    if keyword == "CREATE" and _ON_COMMIT.search(text):
+        # CREATE TEMP TABLE … ON COMMIT DROP: sqlglot does not know the clause; blank it.
+        stripped = _ON_COMMIT.sub(lambda m: " " * len(m.group(0)), text)
+        tree2 = _parse(stripped)
+        if isinstance(tree2, exp.Create):
+            return _create(tree2, Walker(env, text, 0))
+    return Resolution(unanalysed=f"sqlglot parsed the statement as an opaque {keyword} command")
+
+
+def _create(tree: exp.Create, walker: Walker) -> Resolution:
+    kind = str(tree.args.get("kind") or "").upper()
+    if kind != "TABLE":
+        if tree.expression is not None and isinstance(tree.expression, exp.Query):
+            walker.query(tree.expression, None, {})
+        return Resolution(findings=walker.findings)
+    target = tree.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        return Resolution(findings=walker.findings)
+    name = fold(table.this)
+    schema = fold(table.args["db"]) if table.args.get("db") else None
+    props = tree.args.get("properties")
+    temp = props is not None and any(
+        isinstance(p, exp.TemporaryProperty) for p in props.expressions
+    )
+    columns: list[Column] = []
+    if isinstance(target, exp.Schema):
+        for col in target.expressions:
+            if isinstance(col, exp.ColumnDef):
+                kind_node = col.args.get("kind")
+                ctype = kind_node.sql("postgres").lower() if kind_node is not None else "text"
+                columns.append(Column(fold(col.this), ctype))
+    query = tree.expression
+    if query is not None and isinstance(query, (exp.Query, exp.Subquery)):
+        names, types = walker.query(query, None, {})
+        if names is not None and not columns:
+            columns = [
+                Column(n, (types[i] if types else None) or "unknown") for i, n in enumerate(names)
+            ]
+        elif names is not None:
+            columns = [*columns, *(Column(n, "unknown") for n in names[len(columns) :])]
+        elif not columns:
+            return Resolution(findings=walker.findings)
+    rel = Relation(schema or ("pg_temp" if temp else "public"), name, TABLE, tuple(columns))
+    return Resolution(findings=walker.findings, created_relations=(rel,))
+
+
+def _resolve_expression(text: str, env: Env, sql: str, shift: int) -> Resolution:
+    tree = _parse(sql)
+    if isinstance(tree, str):
+        return Resolution(unanalysed=tree)
+    if not isinstance(tree, exp.Select):
+        return Resolution(unanalysed="the expression did not parse as an expression")
+    walker = Walker(env, text, shift)
+    scope = Scope()
+    for item in tree.expressions:
+        walker.expr(item, scope, {})
+    cols, types = walker.projection_shape(tree.expressions, scope)
+    # A PL/pgSQL expression may carry FROM/WHERE (`x := count(*) FROM t`): resolve the rest.
+    if tree.args.get("from_") is not None or tree.args.get("where") is not None:
+        walker.findings.clear()
+        walker._seen.clear()
+        cols, types = walker.query(tree, None, {})
+    return Resolution(findings=walker.findings, output_columns=cols, output_types=types)
+
+
+_TARGET = re.compile(
+    r"""\s*(?P<target>(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)
+        (?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*))*)""",
+    re.X,
+)
+
+
+def _resolve_assignment(text: str, env: Env) -> Resolution:
+    m = _TARGET.match(text)
+    if m is None:
+        return Resolution(unanalysed="could not find the target of the assignment")
+    pos = m.end()
+    subscripts: list[tuple[int, int]] = []
+    while True:  # arr[i][j] subscripts
+        rest = text[pos:]
+        stripped = rest.lstrip()
+        if not stripped.startswith("["):
+            break
+        open_at = pos + len(rest) - len(stripped)
+        close_at = _matching_bracket(text, open_at)
+        if close_at < 0:
+            return Resolution(unanalysed="unbalanced [ in the assignment target")
+        subscripts.append((open_at + 1, close_at))
+        pos = close_at + 1
+    rest = text[pos:]
+    op = re.match(r"\s*(:=|=)", rest)
+    if op is None:
+        return Resolution(unanalysed="could not find := or = in the assignment")
+    expr_start = pos + op.end()
+    # Blank the target (keep newlines) so offsets in the wrapped SQL stay aligned.
+    blanked = "".join(c if c == "\n" else " " for c in text[:expr_start]) + text[expr_start:]
+    res = _resolve_expression(text, env, _WRAP + blanked, len(_WRAP))
+    target_res = _check_target(text, m.group("target"), m.start("target"), env)
+    for lo, hi in subscripts:
+        sub = "".join(c if (lo <= i < hi or c == "\n") else " " for i, c in enumerate(text))
+        sub_res = _resolve_expression(text, env, _WRAP + sub, len(_WRAP))
+        target_res.findings.extend(sub_res.findings)
+    res.findings[:0] = target_res.findings
+    return res
+
+
+def _matching_bracket(text: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "[":
+            depth += 1
+        elif text[i] == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _check_target(text: str, target: str, start: int, env: Env) -> Resolution:
+    """``rec.field := …``: the field must exist in a record of known shape."""
+    if "." not in target:
+        return Resolution()
+    tree = _parse(_WRAP + " " * start + target)
+    if not isinstance(tree, exp.Select) or not tree.expressions:
+        return Resolution()
+    col = tree.expressions[0]
+    if not isinstance(col, exp.Column):
+        return Resolution()
+    walker = Walker(env, text, len(_WRAP))
+    parts = [fold(p) for p in col.parts]
+    var = env.lookup_variable(parts[0])
+    if var is not None and len(parts) >= 2:
+        walker.record_field(col, var, parts[1])
+    elif len(parts) >= 3 and parts[0] in env.labels and parts[1] in env.labels[parts[0]]:
+        walker.record_field(col, env.labels[parts[0]][parts[1]], parts[2])
+    return Resolution(findings=walker.findings)

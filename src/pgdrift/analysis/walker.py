@@ -1,0 +1,574 @@
+"""The statement walker: queries, FROM items, DML targets and expressions.
+
+:class:`Walker` walks a sqlglot tree level by level, building a :class:`Scope` per query
+level (sources from FROM/JOIN, DML targets, CTEs) and resolving every column reference
+against it, PL/pgSQL variables and record shapes included. It collects every problem
+instead of stopping at the first one. Expressions and column references live in
+:mod:`pgdrift.analysis.refs`; this module handles the statement structure.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from pgdrift.analysis.functions import builtin_relation
+from pgdrift.analysis.refs import RefWalker, fold, fold_opt
+from pgdrift.analysis.scopes import (
+    BUILTIN_SCALAR_SRFS,
+    BUILTIN_SRF_COLUMNS,
+    Scope,
+    Source,
+    relation_source,
+)
+from pgdrift.analysis.suggest import did_you_mean
+from pgdrift.catalog.model import Relation
+from pgdrift.rules.pgd101_unknown_column import UnknownColumn
+from pgdrift.rules.pgd102_unknown_relation import UnknownRelation
+
+Shape = tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]
+Ctes = dict[str, Shape]
+UNKNOWN: Shape = (None, None)
+
+# sqlglot's typed nodes for set-returning functions -> Postgres names
+_TYPED_SRFS = {exp.ExplodingGenerateSeries: "generate_series", exp.Unnest: "unnest"}
+
+
+class Walker(RefWalker):
+    """Resolves one statement (see :func:`pgdrift.analysis.resolve.resolve`)."""
+
+    # -- queries ---------------------------------------------------------------------
+
+    def query(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+        """Resolve a query expression; return its output columns."""
+        if isinstance(node, exp.Subquery):
+            return self.query(node.this, parent, ctes)
+        if isinstance(node, exp.Select):
+            return self.select(node, parent, ctes)
+        if isinstance(node, exp.SetOperation):
+            return self.set_operation(node, parent, ctes)
+        if isinstance(node, exp.Values):
+            return self.values(node, parent)
+        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge)):
+            return self.dml(node, parent, ctes)
+        if isinstance(node, exp.Paren):
+            return self.query(node.this, parent, ctes)
+        self.expr(node, parent or Scope(), ctes)
+        return UNKNOWN
+
+    def dml(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+        if isinstance(node, exp.Insert):
+            return self.insert(node, parent, ctes)
+        if isinstance(node, exp.Update):
+            return self.update(node, parent, ctes)
+        if isinstance(node, exp.Delete):
+            return self.delete(node, parent, ctes)
+        return self.merge(node, parent, ctes)
+
+    def with_(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Ctes:
+        with_ = node.args.get("with_") or node.args.get("with")
+        if not with_:
+            return ctes
+        ctes = dict(ctes)
+        recursive = bool(with_.args.get("recursive"))
+        for cte in with_.expressions:
+            name = fold(cte.args["alias"].this) if cte.args.get("alias") else ""
+            alias_cols = _alias_columns(cte.args.get("alias"))
+            body = cte.this
+            if recursive and isinstance(body, exp.Union):
+                first = self.query(body.this, parent, ctes)
+                ctes[name] = _rename(first, alias_cols)
+                self.query(body.expression, parent, ctes)
+            else:
+                if recursive and alias_cols:
+                    ctes[name] = (tuple(alias_cols), None)
+                ctes[name] = _rename(self.query(body, parent, ctes), alias_cols)
+        return ctes
+
+    def select(self, node: exp.Select, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        scope = Scope(parent=parent)
+        self.from_clause(node, scope, ctes)
+        for proj in node.expressions:
+            self.expr(proj, scope, ctes)
+        shape = self.projection_shape(node.expressions, scope)
+        if shape[0]:
+            scope.output_names = set(shape[0])
+        for key in ("where", "having", "qualify", "limit", "offset"):
+            if node.args.get(key) is not None:
+                self.expr(node.args[key], scope, ctes)
+        distinct = node.args.get("distinct")
+        if distinct is not None and distinct.args.get("on") is not None:
+            self.expr(distinct.args["on"], scope, ctes)
+        for key in ("group", "order"):
+            if node.args.get(key) is not None:
+                self.expr(node.args[key], scope, ctes, output_names=True)
+        for window in node.args.get("windows") or ():
+            self.expr(window, scope, ctes)
+        return shape
+
+    def set_operation(self, node: exp.SetOperation, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        left = self.query(node.this, parent, ctes)
+        self.query(node.expression, parent, ctes)
+        order = node.args.get("order")
+        if order is not None:
+            names = left[0]
+            scope = Scope([Source("", names, left[1])], parent)
+            self.expr(order, scope, ctes, output_names=True)
+        for key in ("limit", "offset"):
+            if node.args.get(key) is not None:
+                self.expr(node.args[key], Scope(parent=parent), ctes)
+        return left
+
+    def values(self, node: exp.Values, parent: Scope | None) -> Shape:
+        width = 0
+        scope = Scope(parent=parent)
+        for row in node.expressions:
+            items = row.expressions if isinstance(row, exp.Tuple) else [row]
+            width = max(width, len(items))
+            for item in items:
+                self.expr(item, scope, {})
+        names = tuple(f"column{i + 1}" for i in range(width))
+        return names, (None,) * width
+
+    # -- FROM ------------------------------------------------------------------------
+
+    def from_clause(self, node: exp.Expression, scope: Scope, ctes: Ctes) -> None:
+        from_ = node.args.get("from_") or node.args.get("from")
+        if from_ is not None:
+            for item in [from_.this, *from_.expressions]:
+                if item is not None:
+                    self.add_item(item, scope, ctes)
+        self.joins(node.args.get("joins") or (), scope, ctes)
+
+    def joins(self, joins: list[exp.Expression] | tuple[()], scope: Scope, ctes: Ctes) -> None:
+        pending: list[exp.Expression] = []
+        for join in joins:
+            before = list(scope.sources)
+            src = self.add_item(join.this, scope, ctes)
+            using = join.args.get("using")
+            if using:
+                for ident in using:
+                    name = fold(ident)
+                    self._check_using(name, ident, src, before)
+                    scope.merged.add(name)
+            if str(join.args.get("method") or "").upper() == "NATURAL" and src.columns:
+                left = {c for s in before for c in (s.columns or ())}
+                scope.merged.update(c for c in src.columns if c in left)
+            if join.args.get("on") is not None:
+                pending.append(join.args["on"])
+        for cond in pending:
+            self.expr(cond, scope, ctes)
+
+    def _check_using(
+        self, name: str, ident: exp.Expression, src: Source, before: list[Source]
+    ) -> None:
+        sides = (("right", [src]), ("left", before))
+        for _side, sources in sides:
+            if any(s.has(name) is None for s in sources):
+                continue
+            if not any(s.has(name) for s in sources):
+                cands = [c for s in sources for c in (s.columns or ())]
+                self.report(
+                    UnknownColumn,
+                    f'column "{name}" specified in USING clause does not exist',
+                    ident,
+                    did_you_mean(name, cands),
+                )
+                return
+
+    def add_item(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
+        src = self._item_source(item, scope, ctes)
+        scope.sources.append(src)
+        return src
+
+    def _item_source(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
+        alias = item.args.get("alias")
+        alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
+        if isinstance(item, exp.Table):
+            if item.args.get("rows_from"):
+                return self._rows_from(item, alias, scope, ctes)
+            if isinstance(item.this, (exp.Func, exp.Anonymous)):
+                schema = fold_opt(item.args.get("db"))
+                return self.function_source(item.this, schema, alias, scope, ctes)
+            return self.table_source(item, alias_name, alias, ctes)
+        if isinstance(item, exp.Lateral):
+            inner = item.this
+            alias = item.args.get("alias") or alias
+            if isinstance(inner, exp.Subquery):
+                alias = inner.args.get("alias") or alias
+                shape = self.query(inner.this, scope, ctes)
+                return _shaped_source(alias, shape, "subquery")
+            if isinstance(inner, (exp.Func, exp.Anonymous)):
+                return self.function_source(inner, None, alias, scope, ctes)
+            if isinstance(inner, exp.Table):
+                return self._item_source(inner, scope, ctes)
+            self.expr(inner, scope, ctes)
+            return Source(alias_name or "", None)
+        if isinstance(item, exp.Subquery):
+            # A non-LATERAL subquery sees only the enclosing query levels.
+            shape = self.query(item.this, scope.parent, ctes)
+            return _shaped_source(alias, shape, "subquery")
+        if isinstance(item, exp.Unnest):
+            return self.function_source(item, None, alias, scope, ctes)
+        if isinstance(item, exp.Values):
+            shape = self.values(item, scope.parent)
+            return _shaped_source(alias, shape, "VALUES")
+        if isinstance(item, (exp.Func, exp.Anonymous)):
+            return self.function_source(item, None, alias, scope, ctes)
+        self.expr(item, scope, ctes)
+        return Source(alias_name or "", None)
+
+    def table_source(
+        self, item: exp.Table, alias_name: str | None, alias: exp.Expression | None, ctes: Ctes
+    ) -> Source:
+        name = fold(item.this)
+        schema = fold_opt(item.args.get("db"))
+        if schema is None and name in ctes:
+            cols, types = ctes[name]
+            src = Source(alias_name or name, cols, types, label=f"CTE {name}")
+        else:
+            rel = self.find_relation(name, schema)
+            if rel is None:
+                self.report_unknown_relation(item, name, schema)
+                return Source(alias_name or name, None, schema=schema)
+            src = relation_source(
+                rel, alias_name, catalog=self.catalog, search_path=self.search_path
+            )
+            if alias_name is None and schema is None:
+                src.schema = rel.schema
+        return _apply_alias_columns(src, alias)
+
+    def find_relation(self, name: str, schema: str | None) -> Relation | None:
+        if schema is None and name in self.env.temp_relations:
+            return self.env.temp_relations[name]
+        if schema is None and name in self.created:
+            return self.created[name]
+        rel = self.catalog.find_relation(name, schema, self.search_path)
+        if rel is None and schema in (None, "pg_catalog", "information_schema", "pg_temp"):
+            if schema == "pg_temp":
+                return self.env.temp_relations.get(name)
+            rel = builtin_relation(name, schema)
+        return rel
+
+    def report_unknown_relation(self, item: exp.Table, name: str, schema: str | None) -> None:
+        system = ("pg_catalog", "information_schema", "pg_temp")
+        if schema is not None and schema not in self.catalog.schemas and schema not in system:
+            return  # a schema pgdrift has never seen: cannot know
+        qual = f"{schema}.{name}" if schema else name
+        pool = [r[1] for r in self.catalog.relations if schema is None or r[0] == schema]
+        pool.extend(self.env.temp_relations)
+        self.report(
+            UnknownRelation,
+            f'relation "{qual}" does not exist',
+            item,
+            did_you_mean(name, pool),
+        )
+
+    def _rows_from(
+        self, item: exp.Table, alias: exp.Expression | None, scope: Scope, ctes: Ctes
+    ) -> Source:
+        names: list[str] = []
+        known = True
+        for fn in item.args["rows_from"]:
+            inner = fn.this if isinstance(fn, exp.Table) else fn
+            sub = self.function_source(inner, None, fn.args.get("alias"), scope, ctes)
+            if sub.columns is None:
+                known = False
+            else:
+                names.extend(sub.columns)
+        alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
+        src = Source(alias_name or "rows_from", tuple(names) if known else None)
+        return _apply_alias_columns(src, alias)
+
+    def function_source(
+        self,
+        fn: exp.Expression,
+        schema: str | None,
+        alias: exp.Expression | None,
+        scope: Scope,
+        ctes: Ctes,
+    ) -> Source:
+        """A set-returning (or scalar) function in FROM."""
+        self.expr(fn, scope, ctes)  # arguments (implicitly LATERAL) and the call itself
+        name = _function_name(fn)
+        alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
+        ref_name = alias_name or name
+        defs = (
+            [c for c in (alias.args.get("columns") or ()) if isinstance(c, exp.ColumnDef)]
+            if alias
+            else []
+        )
+        if defs:
+            cols = tuple(fold(c.this) for c in defs)
+            types = tuple(
+                c.args["kind"].sql("postgres") if c.args.get("kind") else None for c in defs
+            )
+            return Source(ref_name, cols, types, label=f"function {name}")
+        shape = self._function_shape(fn, name, schema)
+        if isinstance(fn, exp.Unnest):
+            nargs = len(fn.expressions)
+            shape = (("unnest",) * nargs if nargs > 1 else (ref_name,), None)
+            offset = fn.args.get("offset")
+            if offset is not None and shape[0] is not None:
+                extra = fold(offset) if isinstance(offset, exp.Identifier) else "ordinality"
+                shape = ((*shape[0], extra), None)
+        elif shape[0] is not None and shape == ((name,), shape[1]) and alias_name:
+            shape = ((alias_name,), shape[1])
+        src = Source(ref_name, shape[0], shape[1], label=f"function {name}")
+        return _apply_alias_columns(src, alias)
+
+    def _function_shape(self, fn: exp.Expression, name: str, schema: str | None) -> Shape:
+        if isinstance(fn, exp.ExplodingGenerateSeries):
+            return (name,), (None,)
+        nargs = len(fn.expressions) if isinstance(fn, exp.Anonymous) else None
+        fns = self.catalog.find_functions(name, schema, self.search_path)
+        if nargs is not None:
+            fns = [f for f in fns if f.accepts(nargs)] or fns
+        for f in fns:
+            outs = f.output_columns
+            if outs:
+                return tuple(p.name or f"column{i + 1}" for i, p in enumerate(outs)), tuple(
+                    p.type for p in outs
+                )
+            rtype = (f.return_type or "").strip()
+            if rtype.lower() in ("record", "setof record", ""):
+                return UNKNOWN
+            rel_name = rtype.removeprefix("SETOF ").removeprefix("setof ").strip()
+            rschema: str | None = None
+            if "." in rel_name:
+                rschema, _, rel_name = rel_name.partition(".")
+            rel_name = rel_name.strip('"')
+            found = self.catalog.find_type(rel_name, rschema, self.search_path)
+            if isinstance(found, Relation):
+                return found.column_names, tuple(c.type for c in found.columns)
+            if found is None and rel_name in self.env.temp_relations:
+                rel = self.env.temp_relations[rel_name]
+                return rel.column_names, tuple(c.type for c in rel.columns)
+            return (name,), (rtype,)
+        if schema in (None, "pg_catalog"):
+            if name in BUILTIN_SRF_COLUMNS:
+                pairs = BUILTIN_SRF_COLUMNS[name]
+                return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+            if name in BUILTIN_SCALAR_SRFS:
+                return (name,), (None,)
+        return UNKNOWN
+
+    # -- DML -------------------------------------------------------------------------
+
+    def target_source(self, table: exp.Expression, ctes: Ctes) -> Source:
+        if not isinstance(table, exp.Table):
+            return Source("", None)
+        alias = table.args.get("alias")
+        alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
+        return self.table_source(table, alias_name, None, ctes)
+
+    def returning(self, node: exp.Expression, scope: Scope, ctes: Ctes) -> Shape:
+        ret = node.args.get("returning")
+        if ret is None:
+            return UNKNOWN
+        for item in ret.expressions:
+            self.expr(item, scope, ctes)
+        return self.projection_shape(ret.expressions, scope)
+
+    def update(self, node: exp.Update, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        target = self.target_source(node.this, ctes)
+        scope = Scope([target], parent)
+        self.from_clause(node, scope, ctes)
+        for assignment in node.expressions:
+            self.assignment(assignment, target, scope, ctes)
+        if node.args.get("where") is not None:
+            self.expr(node.args["where"], scope, ctes)
+        return self.returning(node, scope, ctes)
+
+    def delete(self, node: exp.Delete, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        target = self.target_source(node.this, ctes)
+        scope = Scope([target], parent)
+        for item in node.args.get("using") or ():
+            self.add_item(item, scope, ctes)
+        self.joins(node.args.get("joins") or (), scope, ctes)
+        if node.args.get("where") is not None:
+            self.expr(node.args["where"], scope, ctes)
+        return self.returning(node, scope, ctes)
+
+    def insert(self, node: exp.Insert, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        this = node.this
+        col_idents: list[exp.Expression] = []
+        if isinstance(this, exp.Schema):
+            col_idents = list(this.expressions)
+            this = this.this
+        target = self.target_source(this, ctes)
+        names: list[str | None] = []
+        for ident in col_idents:
+            names.append(self.target_column(ident, target))
+        if not col_idents and target.columns is not None:
+            names = list(target.columns)
+        source = node.args.get("expression")
+        if isinstance(source, exp.Values):
+            scope = Scope(parent=parent)
+            for row in source.expressions:
+                items = row.expressions if isinstance(row, exp.Tuple) else [row]
+                for i, item in enumerate(items):
+                    self.expr(item, scope, ctes)
+                    if i < len(names) and names[i] is not None:
+                        self.check_assigned_literal(target, names[i], item)
+        elif source is not None:
+            self.query(source, parent, ctes)
+        scope = Scope([target], parent)
+        conflict = node.args.get("conflict")
+        if conflict is not None:
+            self.on_conflict(conflict, target, scope, ctes)
+        return self.returning(node, scope, ctes)
+
+    def on_conflict(
+        self, conflict: exp.Expression, target: Source, scope: Scope, ctes: Ctes
+    ) -> None:
+        for key in conflict.args.get("conflict_keys") or ():
+            self.expr(key, scope, ctes)
+        excluded = Source(
+            "excluded",
+            target.columns,
+            target.types,
+            target.relation,
+            label=target.label,
+            allowed=target.allowed,
+        )
+        upd_scope = Scope([target, excluded], scope.parent)
+        for assignment in conflict.expressions:
+            self.assignment(assignment, target, upd_scope, ctes)
+        if conflict.args.get("where") is not None:
+            self.expr(conflict.args["where"], upd_scope, ctes)
+        index_where = conflict.args.get("index_predicate") or conflict.args.get("conflict_where")
+        if index_where is not None:
+            self.expr(index_where, scope, ctes)
+
+    def merge(self, node: exp.Merge, parent: Scope | None, ctes: Ctes) -> Shape:
+        ctes = self.with_(node, parent, ctes)
+        target = self.target_source(node.this, ctes)
+        scope = Scope([target], parent)
+        using = node.args.get("using")
+        source_scope = Scope(parent=parent)
+        if using is not None:
+            src = self._item_source(using, Scope(parent=parent), ctes)
+            scope.sources.append(src)
+            source_scope.sources.append(src)
+        if node.args.get("on") is not None:
+            self.expr(node.args["on"], scope, ctes)
+        whens = node.args.get("whens")
+        for when in whens.expressions if whens is not None else ():
+            cond = when.args.get("condition")
+            if cond is not None:
+                self.expr(cond, scope, ctes)
+            then = when.args.get("then")
+            if isinstance(then, exp.Update):
+                for assignment in then.expressions:
+                    self.assignment(assignment, target, scope, ctes)
+            elif isinstance(then, exp.Insert):
+                cols = then.this.expressions if isinstance(then.this, exp.Tuple) else []
+                names = [self.target_column(c, target) for c in cols]
+                vals = then.expression
+                items = vals.expressions if isinstance(vals, exp.Tuple) else [vals] if vals else []
+                for i, item in enumerate(items):
+                    self.expr(item, source_scope, ctes)
+                    if i < len(names) and names[i] is not None:
+                        self.check_assigned_literal(target, names[i], item)
+        return self.returning(node, scope, ctes)
+
+    def assignment(self, node: exp.Expression, target: Source, scope: Scope, ctes: Ctes) -> None:
+        """One ``SET lhs = rhs`` of UPDATE / ON CONFLICT DO UPDATE / MERGE."""
+        if not isinstance(node, exp.EQ):
+            self.expr(node, scope, ctes)
+            return
+        lhs, rhs = node.this, node.expression
+        self.expr(rhs, scope, ctes)
+        if isinstance(lhs, exp.Tuple):
+            names = [self.target_column(c, target) for c in lhs.expressions]
+            vals = rhs.expressions if isinstance(rhs, exp.Tuple) else []
+            for name, val in zip(names, vals, strict=False):
+                if name is not None:
+                    self.check_assigned_literal(target, name, val)
+            return
+        name = self.target_column(lhs, target)
+        if name is not None:
+            self.check_assigned_literal(target, name, rhs)
+
+    def target_column(self, node: exp.Expression, target: Source) -> str | None:
+        """Check a SET target / INSERT column against the target relation."""
+        while isinstance(node, (exp.Bracket, exp.Dot)) and node.this is not None:
+            node = node.this
+        if isinstance(node, exp.Column):
+            ident = node.this
+            if node.args.get("table") is not None:
+                # SET composite.field = … (a subfield of a composite column)
+                head = fold(node.args["table"])
+                if target.has(head):
+                    return head
+        else:
+            ident = node
+        if not isinstance(ident, exp.Identifier):
+            return None
+        name = fold(ident)
+        if target.has(name) is False:
+            rel = target.relation.name if target.relation else target.name
+            self.report(
+                UnknownColumn,
+                f'column "{name}" of relation "{rel}" does not exist',
+                ident,
+                did_you_mean(name, target.columns or ()),
+            )
+            return None
+        return name
+
+
+def _function_name(fn: exp.Expression) -> str:
+    if isinstance(fn, exp.Anonymous):
+        return str(fn.this).lower() if isinstance(fn.this, str) else fold(fn.this)
+    for cls, name in _TYPED_SRFS.items():
+        if isinstance(fn, cls):
+            return name
+    if isinstance(fn, exp.Func):
+        return fn.sql_name().lower()
+    return fn.key
+
+
+def _alias_columns(alias: exp.Expression | None) -> list[str]:
+    if not isinstance(alias, exp.TableAlias):
+        return []
+    out = []
+    for col in alias.args.get("columns") or ():
+        out.append(fold(col.this if isinstance(col, exp.ColumnDef) else col))
+    return out
+
+
+def _rename(shape: Shape, names: list[str]) -> Shape:
+    if not names:
+        return shape
+    cols, types = shape
+    if cols is None:
+        return tuple(names), None
+    renamed = tuple(names) + cols[len(names) :]
+    return renamed, types
+
+
+def _apply_alias_columns(src: Source, alias: exp.Expression | None) -> Source:
+    names = _alias_columns(alias)
+    if names:
+        cols, _ = _rename((src.columns, src.types), names)
+        if src.columns is not None and src.relation is not None:
+            # allowed values follow the renamed columns
+            src.allowed = {
+                new: src.allowed[old]
+                for old, new in zip(src.columns, cols or (), strict=False)
+                if old in src.allowed
+            }
+        src.columns = cols
+    return src
+
+
+def _shaped_source(alias: exp.Expression | None, shape: Shape, what: str) -> Source:
+    alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
+    src = Source(alias_name or "", shape[0], shape[1], label=f"{what} {alias_name or ''}".strip())
+    return _apply_alias_columns(src, alias)

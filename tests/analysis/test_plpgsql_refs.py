@@ -1,0 +1,204 @@
+"""resolve() with PL/pgSQL variables: record fields, conflicts, labels, modes, output."""
+
+from __future__ import annotations
+
+import pytest
+
+from pgdrift.analysis.env import Env, Variable
+from pgdrift.analysis.resolve import resolve
+
+from .schema import CATALOG, CHUNK_FIELDS, plpgsql_env
+
+
+def found(text: str, mode: str = "statement", env: Env | None = None) -> list[tuple[str, str]]:
+    res = resolve(text, env or plpgsql_env(), mode)
+    assert res.unanalysed is None, res.unanalysed
+    return [(f.rule.code, text[f.start : f.end]) for f in res.findings]
+
+
+CASES = [
+    # record fields
+    ("expression", "jsonb_build_object('chunk_index', v_chunk.chunk_index)", []),
+    (
+        "expression",
+        "jsonb_build_object('chunk_index', v_chunk.chunk_number,\n"
+        "  'estimated_emails', v_chunk.email_count_estimate)",
+        [("PGD103", "v_chunk.chunk_number"), ("PGD103", "v_chunk.email_count_estimate")],
+    ),
+    ("expression", "v_any.whatever + 1", []),  # unknown shape: accepted
+    ("expression", "v_count > 0 AND found", []),
+    ("expression", "v_cont > 0", [("PGD101", "v_cont")]),
+    ("expression", "(v_chunk).status = 'pending'", []),
+    ("expression", "v_chunk.status = 'complete'", [("PGD107", "'complete'")]),
+    ("expression", "(SELECT count(*) FROM chunked_sync_jobs WHERE job_id = p_job_id)", []),
+    (
+        "expression",
+        "EXISTS (SELECT 1 FROM chunked_sync_jobs WHERE jobid = p_job_id)",
+        [("PGD101", "jobid")],
+    ),
+    ("expression", "count(*) FROM chunked_sync_jobs WHERE job_id = p_job_id", []),
+    ("expression", "coalesce(p_ms, 0) * 2", []),
+    # assignments
+    ("assignment", "v_count := v_count + 1", []),
+    ("assignment", "v_count = v_chunk.chunk_index", []),
+    ("assignment", "v_count := v_chunk.chunk_nr", [("PGD103", "v_chunk.chunk_nr")]),
+    ("assignment", "v_chunk.status := 'pending'", []),
+    ("assignment", "v_chunk.state := 'pending'", [("PGD103", "v_chunk.state")]),
+    ("assignment", "v_arr[v_count] := v_count", []),
+    ("assignment", "v_arr[v_cnt] := 1", [("PGD101", "v_cnt")]),
+    ("assignment", "v_any.x := 1", []),
+    # variables vs columns in statements
+    ("statement", "SELECT count(*) FROM chunked_sync_jobs WHERE job_id = p_job_id", []),
+    (
+        "statement",
+        "UPDATE chunked_sync_jobs SET processing_time_ms = p_ms WHERE id = v_chunk.id",
+        [],
+    ),
+    (
+        "statement",
+        "UPDATE chunked_sync_jobs SET status = 'failed' WHERE id = v_chunk.idd",
+        [("PGD103", "v_chunk.idd")],
+    ),
+    (
+        "statement",
+        "SELECT * FROM chunked_sync_jobs WHERE id = v_nothing",
+        [("PGD101", "v_nothing")],
+    ),
+    ("statement", "SELECT $1, $2::int", []),
+]
+
+
+@pytest.mark.parametrize(("mode", "text", "expected"), CASES, ids=[c[1][:50] for c in CASES])
+def test_plpgsql_case(mode: str, text: str, expected: list[tuple[str, str]]) -> None:
+    env = plpgsql_env(v_arr=Variable("v_arr", "integer[]"))
+    assert sorted(found(text, mode, env)) == sorted(expected)
+
+
+def test_record_field_message_and_help() -> None:
+    text = "jsonb_build_object('chunk_index', v_chunk.chunk_number)"
+    (f,) = resolve(text, plpgsql_env(), "expression").findings
+    assert f.rule.code == "PGD103"
+    assert f.message == (
+        'column "chunk_number" does not exist in record v_chunk (public.chunked_sync_jobs)'
+    )
+    assert f.help == 'did you mean "chunk_index"?'
+
+
+def test_set_target_message_and_help() -> None:
+    text = "UPDATE chunked_sync_jobs SET actual_duration_ms = p_ms, error = p_error"
+    f1, f2 = resolve(text, plpgsql_env(), "statement").findings
+    assert (
+        f1.message == 'column "actual_duration_ms" of relation "chunked_sync_jobs" does not exist'
+    )
+    assert f1.help == 'did you mean "processing_time_ms"?'
+    assert f2.help == 'did you mean "error_message"?'
+
+
+CONFLICTS = [
+    # a variable named like a column: ambiguous in PL/pgSQL
+    ("SELECT status FROM chunked_sync_jobs WHERE chunk_index = 1", [("PGD106", "status")]),
+    ("SELECT c.status FROM chunked_sync_jobs c WHERE c.id = p_job_id", []),
+    ("SELECT c.status FROM chunked_sync_jobs c WHERE c.id = status", [("PGD106", "status")]),
+    ("INSERT INTO chunked_sync_jobs (status) VALUES (status)", []),
+    ("UPDATE chunked_sync_jobs SET status = status", [("PGD106", "status")]),
+    ("UPDATE chunked_sync_jobs c SET status = 'pending' WHERE c.status = 'failed'", []),
+    (
+        "INSERT INTO chunked_sync_jobs (id, status) VALUES (1, 'pending') "
+        "ON CONFLICT (id) DO NOTHING",
+        [("PGD106", "id")],
+    ),
+    (
+        "INSERT INTO chunked_sync_jobs (id) VALUES (1) RETURNING id",
+        [("PGD106", "id")],
+    ),
+    ("SELECT r.a FROM jsonb_to_recordset('[]') AS r(status text, a int)", []),
+    ("SELECT count(*) AS status FROM chunked_sync_jobs c ORDER BY status", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONFLICTS, ids=[c[0][:50] for c in CONFLICTS])
+def test_variable_conflict(text: str, expected: list[tuple[str, str]]) -> None:
+    env = plpgsql_env(status=Variable("status", "text"), id=Variable("id", "bigint"))
+    assert sorted(found(text, "statement", env)) == sorted(expected)
+
+
+def test_no_conflict_outside_plpgsql() -> None:
+    env = plpgsql_env(status=Variable("status", "text"))
+    env.plpgsql = False
+    assert found("SELECT status FROM chunked_sync_jobs", env=env) == []
+    env = plpgsql_env(status=Variable("status", "text"))
+    env.params_lose_to_columns = True
+    assert found("SELECT status FROM chunked_sync_jobs", env=env) == []
+
+
+def test_labels_and_function_name_qualify_variables() -> None:
+    v = Variable("v_total", "integer")
+    env = plpgsql_env(v_total=v)
+    env.labels = {"blk": {"v_total": v}, "claim": {"p_worker": Variable("p_worker", "text")}}
+    assert found("blk.v_total + 1", "expression", env) == []
+    assert found("claim.p_worker", "expression", env) == []
+    assert found("blk.v_totl", "expression", env) == [("PGD101", "blk.v_totl")]
+
+
+def test_output_columns_expand_star() -> None:
+    res = resolve("SELECT * FROM chunked_sync_jobs WHERE id = 1", plpgsql_env(), "statement")
+    assert res.output_columns == CHUNK_FIELDS
+    assert res.output_types is not None and res.output_types[0] == "bigint"
+    res = resolve(
+        "SELECT c.id, j.state AS s, count(*) AS n, c.status::text, 1 "
+        "FROM chunked_sync_jobs c JOIN sync_jobs j ON j.id = c.job_id GROUP BY 1, 2, 4",
+        plpgsql_env(),
+        "statement",
+    )
+    assert res.output_columns == ("id", "s", "n", "status", "?column?")
+    assert res.output_types == ("bigint", "public.job_state", "bigint", "text", "integer")
+
+
+def test_output_columns_of_returning_and_unknown_shape() -> None:
+    res = resolve("DELETE FROM chunked_sync_jobs RETURNING id, job_id", plpgsql_env())
+    assert res.output_columns == ("id", "job_id")
+    res = resolve("SELECT * FROM some_unknown_srf() f", plpgsql_env())
+    assert res.output_columns is None
+
+
+def test_temp_table_created_and_visible() -> None:
+    res = resolve("CREATE TEMP TABLE tmp_ids (id bigint, note text) ON COMMIT DROP", plpgsql_env())
+    assert res.unanalysed is None
+    (rel,) = res.created_relations
+    assert rel.name == "tmp_ids" and rel.column_names == ("id", "note")
+    env = plpgsql_env()
+    env.temp_relations["tmp_ids"] = rel
+    assert found("SELECT id, note FROM tmp_ids", env=env) == []
+    assert found("SELECT idd FROM tmp_ids", env=env) == [("PGD101", "idd")]
+    res = resolve("CREATE TEMP TABLE t2 AS SELECT id, status FROM chunked_sync_jobs", plpgsql_env())
+    assert res.created_relations[0].column_names == ("id", "status")
+
+
+def test_unparsable_and_opaque_statements_are_unanalysed() -> None:
+    env = plpgsql_env()
+    assert resolve("SELECT FROM WHERE (", env).unanalysed
+    assert resolve("CALL do_something(1)", env).unanalysed
+    assert resolve("SET LOCAL lock_timeout = '1s'", env).unanalysed is None
+    assert resolve("SELECT 1", env, "bogus").unanalysed
+
+
+def test_multiline_offsets_are_exact() -> None:
+    text = "SELECT c.id,\n       c.chunk_numbr\n  FROM chunked_sync_jobs c\n WHERE c.stat = 'x'"
+    got = found(text)
+    assert got == [("PGD101", "c.chunk_numbr"), ("PGD101", "c.stat")]
+
+
+def test_into_blanked_statement() -> None:
+    text = "SELECT *                FROM chunked_sync_jobs WHERE id = p_job_id FOR UPDATE"
+    res = resolve(text, plpgsql_env())
+    assert res.findings == [] and res.output_columns == CHUNK_FIELDS
+
+
+def test_every_reference_reported_not_the_first() -> None:
+    text = "SELECT a1, a2, a3 FROM chunked_sync_jobs WHERE a4 = 1 ORDER BY a5"
+    assert [s for _, s in found(text)] == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_sql_language_env_has_no_variable_conflicts() -> None:
+    env = Env(CATALOG, variables={"id": Variable("id", "bigint")}, plpgsql=False)
+    assert found("SELECT id FROM chunked_sync_jobs WHERE job_id = id", env=env) == []
