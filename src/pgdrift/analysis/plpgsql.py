@@ -1,0 +1,761 @@
+"""Walk a PL/pgSQL body and resolve every embedded statement and expression.
+
+The walker keeps what Postgres would know at each point: parameters (IN, OUT, INOUT,
+RETURNS TABLE columns), ``FOUND``, ``NEW``/``OLD``/``TG_*`` for trigger functions, variables
+DECLAREd in enclosing blocks (``%ROWTYPE``, ``%TYPE``, composite types), block labels, the
+shape a RECORD variable got from what was last assigned to it (``SELECT … INTO``,
+``FOR rec IN query``, cursors), and tables created in the body by ``CREATE TEMP TABLE``.
+Each embedded text goes to :func:`pgdrift.analysis.resolve.resolve`; findings come back with
+offsets in the *body*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pgdrift.analysis.env import Env, Finding, Resolution, Variable
+from pgdrift.analysis.routine import RoutineInfo, relation_of_type
+from pgdrift.catalog.model import Catalog, Relation
+from pgdrift.catalog.names import split_qualified
+from pgdrift.parse.plpgsql import Placement, PlFunction
+from pgdrift.rules.base import Rule
+
+Resolver = Callable[[str, Env, str], Resolution]
+
+_MODES = {0: "statement", 2: "expression", 3: "assignment", 4: "assignment", 5: "assignment"}
+_TRIGGER_VARS = (
+    ("tg_name", "name"),
+    ("tg_when", "text"),
+    ("tg_level", "text"),
+    ("tg_op", "text"),
+    ("tg_relid", "oid"),
+    ("tg_relname", "name"),
+    ("tg_table_name", "name"),
+    ("tg_table_schema", "name"),
+    ("tg_nargs", "integer"),
+    ("tg_argv", "text[]"),
+)
+_EVENT_TRIGGER_VARS = (("tg_event", "text"), ("tg_tag", "text"))
+_INTERNAL = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone",
+}
+_CASE_PREFIX = re.compile(r'^"(__Case__Variable_\d+__)" IN \(')
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFinding:
+    """A finding with offsets in the body."""
+
+    rule: type[Rule]
+    message: str
+    start: int
+    end: int
+    help: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class BodyResult:
+    findings: list[BodyFinding] = field(default_factory=list)
+    statements: int = 0
+    unanalysed: int = 0
+
+
+def _rules() -> tuple[type[Rule], type[Rule]]:
+    from pgdrift.rules.pgd002_unanalysed_statement import UnanalysedStatement
+    from pgdrift.rules.pgd301_dynamic_sql import DynamicSql
+
+    return UnanalysedStatement, DynamicSql
+
+
+def check_plpgsql(
+    fn: PlFunction,
+    info: RoutineInfo,
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+    resolver: Resolver,
+    trigger_table: Relation | None = None,
+) -> BodyResult:
+    """Resolve every embedded statement of a parsed PL/pgSQL body."""
+    walker = _Walker(fn, info, catalog, search_path, resolver, trigger_table)
+    walker.run()
+    return walker.result
+
+
+def type_display(typname: str) -> str:
+    if typname.startswith("_"):
+        return type_display(typname[1:]) + "[]"
+    return _INTERNAL.get(typname, typname)
+
+
+class _Walker:
+    def __init__(
+        self,
+        fn: PlFunction,
+        info: RoutineInfo,
+        catalog: Catalog,
+        search_path: tuple[str, ...],
+        resolver: Resolver,
+        trigger_table: Relation | None,
+    ) -> None:
+        self.fn = fn
+        self.info = info
+        self.catalog = catalog
+        self.search_path = search_path
+        self.resolver = resolver
+        self.trigger_table = trigger_table
+        self.result = BodyResult()
+        self.datums = fn.datums
+        self.scopes: list[dict[str, Variable]] = []
+        self.dynamic: set[str] = set()  # names of RECORD variables (shape follows assignment)
+        self.cursors: dict[str, tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]] = {}
+        self.env = Env(catalog, search_path)
+        self._pos = 0
+        self._block_decls: dict[int, list[int]] = {}
+        self._excluded: set[int] = set()
+        self._loop_vars: set[tuple[str, int]] = set()
+
+    # -- driver ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        tree = self.fn.tree
+        if tree is None:
+            return
+        action = tree.get("action", {})
+        self._prepare(action)
+        self.scopes.append(self._function_scope())
+        self._refresh()
+        self._stmt(action)
+
+    def _function_scope(self) -> dict[str, Variable]:
+        scope: dict[str, Variable] = {}
+        info = self.info
+        for p in info.params:
+            if p.name:
+                scope[p.name] = self._typed_variable(p.name, p.type)
+        scope["found"] = Variable("found", "boolean")
+        if info.is_trigger:
+            rel = self.trigger_table
+            for name in ("new", "old"):
+                scope[name] = Variable(
+                    name,
+                    "record",
+                    is_record=True,
+                    fields=rel.column_names if rel is not None else None,
+                    field_types=tuple(c.type for c in rel.columns) if rel is not None else None,
+                    relation=rel.qualified_name if rel is not None else None,
+                )
+            for name, typ in _TRIGGER_VARS:
+                scope[name] = Variable(name, typ)
+        if info.is_event_trigger:
+            for name, typ in _EVENT_TRIGGER_VARS:
+                scope[name] = Variable(name, typ)
+        if info.kind != "do":
+            self.env.labels[info.name] = {k: v for k, v in scope.items() if k != "found"}
+        # Declared variables no block claimed are visible everywhere (best effort).
+        claimed = {d for decls in self._block_decls.values() for d in decls}
+        for dno, (kind, datum) in enumerate(self.datums):
+            if self._is_declaration(dno, kind, datum) and dno not in claimed:
+                var = self._declared_variable(dno, kind, datum)
+                if var is not None:
+                    scope[var.name] = var
+        return scope
+
+    def _refresh(self) -> None:
+        merged: dict[str, Variable] = {}
+        for scope in self.scopes:
+            merged.update(scope)
+        self.env.variables = merged
+
+    def _set_variable(self, var: Variable) -> None:
+        for scope in reversed(self.scopes):
+            if var.name in scope:
+                scope[var.name] = var
+                break
+        else:
+            self.scopes[-1][var.name] = var
+        self.env.variables[var.name] = var
+
+    # -- datums and block scoping ---------------------------------------------------------
+
+    def _prepare(self, action: dict[str, Any]) -> None:
+        """Find which declared datums belong to which block (pglast does not say)."""
+        for dno, (kind, datum) in enumerate(self.datums):
+            if kind == "PLpgSQL_var" and datum.get("cursor_explicit_argrow") is not None:
+                row = self.datums[datum["cursor_explicit_argrow"]][1]
+                self._excluded.update(f.get("varno", 0) for f in row.get("fields", ()))
+            if kind == "PLpgSQL_var" and datum.get("refname", "").startswith("__Case__"):
+                self._excluded.add(dno)
+            if datum.get("refname") in ("sqlstate", "sqlerrm") and datum.get("isconst"):
+                self._excluded.add(dno)
+        for kind, stmt in _walk_stmts(action):
+            if kind in ("PLpgSQL_stmt_fori", "PLpgSQL_stmt_forc"):
+                _var_kind, var = next(iter(stmt.get("var", {}).items()), ("", {}))
+                if "dno" in var:
+                    self._excluded.add(var["dno"])
+                self._loop_vars.add((var.get("refname", ""), var.get("lineno", 0)))
+        claimed: set[int] = set()
+        self._claim(action, 0, claimed)
+
+    def _is_declaration(self, dno: int, kind: str, datum: dict[str, Any]) -> bool:
+        if dno in self._excluded or not datum.get("lineno") or datum.get("lineno", 0) < 0:
+            return False
+        if kind not in ("PLpgSQL_var", "PLpgSQL_rec", "PLpgSQL_row"):
+            return False
+        name = datum.get("refname", "")
+        if name == "(unnamed row)":
+            return False
+        return (name, datum.get("lineno", 0)) not in self._loop_vars
+
+    def _claim(self, node: dict[str, Any], lo: int, claimed: set[int]) -> None:
+        kind, stmt = next(iter(node.items()))
+        if kind == "PLpgSQL_stmt_block":
+            hi = stmt.get("lineno", 0)
+            mine = []
+            for dno, (dkind, datum) in enumerate(self.datums):
+                if dno in claimed or not self._is_declaration(dno, dkind, datum):
+                    continue
+                if lo <= datum["lineno"] <= hi:
+                    mine.append(dno)
+                    claimed.add(dno)
+            self._block_decls[id(stmt)] = mine
+        for stmts, parent_line in _child_lists(kind, stmt):
+            prev = parent_line
+            for child in stmts:
+                self._claim(child, prev, claimed)
+                prev = next(iter(child.values())).get("lineno", prev) or prev
+
+    def _declared_variable(self, dno: int, kind: str, datum: dict[str, Any]) -> Variable | None:
+        name = datum.get("refname")
+        if not name:
+            return None
+        constant = bool(datum.get("isconst"))
+        if kind == "PLpgSQL_var":
+            typname = datum.get("datatype", {}).get("PLpgSQL_type", {}).get("typname", "")
+            low = typname.lower()
+            if low.endswith("%rowtype"):
+                return self._typed_variable(name, typname[: -len("%rowtype")].strip(), constant)
+            if low.endswith("%type"):
+                return self._pct_type(name, typname[: -len("%type")].strip(), constant)
+            if typname.startswith("_") or typname in _INTERNAL or typname.isidentifier():
+                return Variable(name, type_display(typname), constant=constant)
+            return self._typed_variable(name, typname, constant)
+        if kind == "PLpgSQL_rec":
+            declared = self._declared_type_text(name, datum.get("lineno", 0))
+            if declared is None or declared.lower() == "record":
+                self.dynamic.add(name)
+                return Variable(name, "record", is_record=True)
+            return self._typed_variable(name, declared, constant)
+        if kind == "PLpgSQL_row":
+            fields = tuple(f.get("name", "") for f in datum.get("fields", ()))
+            return Variable(name, "record", is_record=True, fields=fields)
+        return None
+
+    def _declared_type_text(self, name: str, lineno: int) -> str | None:
+        body = self.fn.body
+        start = self.fn.line_start(lineno)
+        pat = re.compile(
+            r'(?:(?<=[\s;])|^)(?:"' + re.escape(name) + r'"|' + re.escape(name) + r")\s+"
+            r"(?:constant\s+)?(?P<type>[^;]+?)\s*(?:\bcollate\b|\bnot\s+null\b|:=|=|\bdefault\b|;)",
+            re.IGNORECASE | re.MULTILINE,
+        )
+        m = pat.search(body, start)
+        if m is None:
+            return None
+        return m.group("type").strip()
+
+    def _typed_variable(self, name: str, type_text: str, constant: bool = False) -> Variable:
+        rel = relation_of_type(self.catalog, _fold_type(type_text), self.search_path)
+        if rel is None and not type_text.endswith("]") and "." not in type_text:
+            rel = self.env.temp_relations.get(type_text.lower())
+        if rel is not None:
+            known = getattr(rel, "columns_known", True)
+            return Variable(
+                name,
+                rel.qualified_name,
+                is_record=True,
+                fields=rel.column_names if known else None,
+                field_types=tuple(c.type for c in rel.columns) if known else None,
+                relation=rel.qualified_name,
+                constant=constant,
+            )
+        if type_text.lower() == "record":
+            return Variable(name, "record", is_record=True, constant=constant)
+        return Variable(name, type_text, constant=constant)
+
+    def _pct_type(self, name: str, ref: str, constant: bool) -> Variable:
+        parts = [p.strip('"') for p in ref.split(".")]
+        if len(parts) == 1:
+            other = self.env.variables.get(parts[0].lower())
+            if other is not None:
+                return replace(other, name=name, constant=constant)
+            return Variable(name, None, constant=constant)
+        folded = [p if '"' in ref else p.lower() for p in parts]
+        rel = self.catalog.find_relation(
+            folded[-2], folded[-3] if len(folded) >= 3 else None, self.search_path
+        )
+        col = rel.column(folded[-1]) if rel is not None else None
+        if col is not None:
+            return self._typed_variable(name, col.type, constant)
+        var = self.env.variables.get(folded[0])
+        if var is not None and var.fields and folded[-1] in var.fields:
+            idx = var.fields.index(folded[-1])
+            typ = var.field_types[idx] if var.field_types else None
+            return Variable(name, typ, constant=constant)
+        return Variable(name, None, constant=constant)
+
+    # -- statements -----------------------------------------------------------------------
+
+    def _stmts(self, stmts: list[dict[str, Any]]) -> None:
+        for node in stmts or ():
+            self._stmt(node)
+
+    def _stmt(self, node: dict[str, Any]) -> None:
+        kind, stmt = next(iter(node.items()))
+        self._pos = 0
+        handler = getattr(self, "_s_" + kind.removeprefix("PLpgSQL_stmt_"), None)
+        if handler is not None:
+            handler(stmt, stmt.get("lineno", 0))
+
+    def _s_block(self, stmt: dict[str, Any], line: int) -> None:
+        scope: dict[str, Variable] = {}
+        self.scopes.append(scope)
+        for dno in self._block_decls.get(id(stmt), ()):
+            dkind, datum = self.datums[dno]
+            var = self._declared_variable(dno, dkind, datum)
+            if var is None:
+                continue
+            scope[var.name] = var
+            self._refresh()
+            default = datum.get("default_val")
+            if default:
+                self._pos = 0
+                self._expr(default, datum.get("lineno", line))
+            cursor = datum.get("cursor_explicit_expr")
+            if cursor:
+                self._cursor_decl(var.name, datum, cursor)
+        label = stmt.get("label")
+        if label:
+            self.env.labels[label] = dict(scope)
+        self._refresh()
+        self._stmts(stmt.get("body", []))
+        exceptions = stmt.get("exceptions", {}).get("PLpgSQL_exception_block", {})
+        for exc in exceptions.get("exc_list", ()):
+            action = exc.get("PLpgSQL_exception", {}).get("action", [])
+            self.scopes.append(
+                {"sqlstate": Variable("sqlstate", "text"), "sqlerrm": Variable("sqlerrm", "text")}
+            )
+            self._refresh()
+            self._stmts(action)
+            self.scopes.pop()
+        self.scopes.pop()
+        if label:
+            self.env.labels.pop(label, None)
+        self._refresh()
+
+    def _cursor_decl(self, name: str, datum: dict[str, Any], expr: dict[str, Any]) -> None:
+        argrow = datum.get("cursor_explicit_argrow")
+        scope: dict[str, Variable] = {}
+        if argrow is not None:
+            for f in self.datums[argrow][1].get("fields", ()):
+                dkind, arg = self.datums[f.get("varno", 0)]
+                var = self._declared_variable(f.get("varno", 0), dkind, arg)
+                if var is not None:
+                    scope[var.name] = var
+        self.scopes.append(scope)
+        self._refresh()
+        self._pos = 0
+        res = self._expr(expr, datum.get("lineno", 0))
+        self.scopes.pop()
+        self._refresh()
+        if res is not None:
+            self.cursors[name] = (res.output_columns, res.output_types)
+
+    def _s_assign(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+        target = self._datum_name(stmt.get("varno", 0))
+        if target in self.dynamic:
+            self._reshape(target, None, None)
+
+    def _s_if(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("cond"), line)
+        self._stmts(stmt.get("then_body", []))
+        for elsif in stmt.get("elsif_list", ()):
+            e = elsif.get("PLpgSQL_if_elsif", {})
+            self._pos = 0
+            self._expr(e.get("cond"), e.get("lineno", line))
+            self._stmts(e.get("stmts", []))
+        self._stmts(stmt.get("else_body", []))
+
+    def _s_case(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("t_expr"), line)
+        case_var = None
+        if stmt.get("t_expr") is not None:
+            case_var = self._datum_name(stmt.get("t_varno", 0))
+        for when in stmt.get("case_when_list", ()):
+            w = when.get("PLpgSQL_case_when", {})
+            self._pos = 0
+            expr = w.get("expr")
+            query = (expr or {}).get("PLpgSQL_expr", {}).get("query", "")
+            m = _CASE_PREFIX.match(query)
+            if m and case_var:
+                self.scopes.append({m.group(1): Variable(m.group(1), None)})
+                self._refresh()
+                self._expr(expr, w.get("lineno", line), skip=m.end(), trim_end=1)
+                self.scopes.pop()
+                self._refresh()
+            else:
+                self._expr(expr, w.get("lineno", line))
+            self._stmts(w.get("stmts", []))
+        self._stmts(stmt.get("else_stmts", []))
+
+    def _s_loop(self, stmt: dict[str, Any], line: int) -> None:
+        self._stmts(stmt.get("body", []))
+
+    def _s_while(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("cond"), line)
+        self._stmts(stmt.get("body", []))
+
+    def _s_fori(self, stmt: dict[str, Any], line: int) -> None:
+        for key in ("lower", "upper", "step"):
+            self._expr(stmt.get(key), line)
+        var = stmt.get("var", {}).get("PLpgSQL_var", {})
+        self._loop_scope({var.get("refname", "i"): Variable(var.get("refname", "i"), "integer")})
+        self._stmts(stmt.get("body", []))
+        self._end_loop_scope()
+
+    def _s_fors(self, stmt: dict[str, Any], line: int) -> None:
+        res = self._expr(stmt.get("query"), line)
+        self._assign_target(stmt.get("var"), res)
+        self._stmts(stmt.get("body", []))
+
+    def _s_forc(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("argquery"), line)
+        cursor = self._datum_name(stmt.get("curvar", 0))
+        cols, types = self.cursors.get(cursor or "", (None, None))
+        var = stmt.get("var", {}).get("PLpgSQL_rec", {})
+        name = var.get("refname", "")
+        self._loop_scope(
+            {name: Variable(name, "record", is_record=True, fields=cols, field_types=types)}
+        )
+        self._stmts(stmt.get("body", []))
+        self._end_loop_scope()
+
+    def _s_foreach_a(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+        target = self._datum_name(stmt.get("varno", 0))
+        if target in self.dynamic:
+            self._reshape(target, None, None)
+        self._stmts(stmt.get("body", []))
+
+    def _s_exit(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("cond"), line)
+
+    def _s_return(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+
+    def _s_return_next(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+
+    def _s_return_query(self, stmt: dict[str, Any], line: int) -> None:
+        if stmt.get("query"):
+            self._expr(stmt.get("query"), line)
+        else:
+            self._dynamic(stmt.get("dynquery"), stmt.get("params", ()), line)
+
+    def _s_raise(self, stmt: dict[str, Any], line: int) -> None:
+        for p in stmt.get("params", ()):
+            self._expr(p, line)
+        for opt in stmt.get("options", ()):
+            self._expr(opt.get("PLpgSQL_raise_option", {}).get("expr"), line)
+
+    def _s_assert(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("cond"), line)
+        self._expr(stmt.get("message"), line)
+
+    def _s_perform(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+
+    def _s_call(self, stmt: dict[str, Any], line: int) -> None:
+        expr = stmt.get("expr") or {}
+        query = expr.get("PLpgSQL_expr", {}).get("query", "")
+        m = re.match(r"\s*(call)\s", query, re.IGNORECASE)
+        if m is None:
+            self._expr(expr, line)
+            return
+        # CALL p(args) is checked as SELECT p(args): same arguments, same offsets after it.
+        text = "SELECT" + query[m.end(1) :]
+        shift = len("SELECT") - m.end(1)
+        place = self._place(query, line, 0)
+        res = self._resolve(text, "statement")
+        self.result.statements += 1
+        self._report(res, place, lambda i: max(i - shift, 0), line)
+
+    def _s_execsql(self, stmt: dict[str, Any], line: int) -> None:
+        res = self._expr(stmt.get("sqlstmt"), line)
+        if res is not None:
+            for rel in res.created_relations:
+                self.env.temp_relations[rel.name] = rel
+        if stmt.get("into"):
+            self._assign_target(stmt.get("target"), res)
+
+    def _s_dynexecute(self, stmt: dict[str, Any], line: int) -> None:
+        res = self._dynamic(stmt.get("query"), stmt.get("params", ()), line)
+        if stmt.get("into"):
+            self._assign_target(stmt.get("target"), res)
+
+    def _s_dynfors(self, stmt: dict[str, Any], line: int) -> None:
+        res = self._dynamic(stmt.get("query"), stmt.get("params", ()), line)
+        self._assign_target(stmt.get("var"), res)
+        self._stmts(stmt.get("body", []))
+
+    def _s_open(self, stmt: dict[str, Any], line: int) -> None:
+        cursor = self._datum_name(stmt.get("curvar", 0))
+        self._expr(stmt.get("argquery"), line)
+        if stmt.get("query"):
+            res = self._expr(stmt.get("query"), line)
+            if res is not None and cursor:
+                self.cursors[cursor] = (res.output_columns, res.output_types)
+        elif stmt.get("dynquery"):
+            res = self._dynamic(stmt.get("dynquery"), stmt.get("params", ()), line)
+            if cursor:
+                self.cursors[cursor] = (
+                    (res.output_columns, res.output_types) if res else (None, None)
+                )
+
+    def _s_fetch(self, stmt: dict[str, Any], line: int) -> None:
+        self._expr(stmt.get("expr"), line)
+        cursor = self._datum_name(stmt.get("curvar", 0))
+        cols, types = self.cursors.get(cursor or "", (None, None))
+        self._assign_target(stmt.get("target"), Resolution(output_columns=cols, output_types=types))
+
+    def _loop_scope(self, scope: dict[str, Variable]) -> None:
+        self.scopes.append(scope)
+        self._refresh()
+
+    def _end_loop_scope(self) -> None:
+        self.scopes.pop()
+        self._refresh()
+
+    # -- records --------------------------------------------------------------------------
+
+    def _datum_name(self, dno: int) -> str | None:
+        if 0 <= dno < len(self.datums):
+            return self.datums[dno][1].get("refname")
+        return None
+
+    def _assign_target(self, target: dict[str, Any] | None, res: Resolution | None) -> None:
+        if not target:
+            return
+        kind, datum = next(iter(target.items()))
+        name: str | None = None
+        if kind == "PLpgSQL_rec":
+            name = datum.get("refname")
+        elif kind == "PLpgSQL_row":
+            fields = datum.get("fields", ())
+            if len(fields) == 1:
+                name = self._datum_name(fields[0].get("varno", 0))
+        if name and name in self.dynamic:
+            cols = res.output_columns if res is not None else None
+            types = res.output_types if res is not None else None
+            self._reshape(name, cols, types)
+
+    def _reshape(
+        self, name: str, cols: tuple[str, ...] | None, types: tuple[str | None, ...] | None
+    ) -> None:
+        old = self.env.variables.get(name)
+        if old is None or not old.is_record:
+            return
+        if cols is not None and types is not None and len(types) != len(cols):
+            types = None
+        self._set_variable(replace(old, fields=cols, field_types=types, relation=None))
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def _expr(
+        self, expr: dict[str, Any] | None, line: int, skip: int = 0, trim_end: int = 0
+    ) -> Resolution | None:
+        if not expr:
+            return None
+        e = expr.get("PLpgSQL_expr", {})
+        query = e.get("query", "")
+        if not query.strip():
+            return None
+        mode = _MODES.get(e.get("parseMode", 0), "expression")
+        if skip:
+            located = query[skip : len(query) - trim_end] if trim_end else query[skip:]
+            place = self.fn.locate(located, line, self._pos)
+            place = Placement(place.base, skip, place.exact)
+        else:
+            place = self._place(query, line, self._pos)
+        res = self._resolve(query, mode)
+        if mode == "statement":
+            self.result.statements += 1
+        self._report(res, place, lambda i: i, line)
+        return res
+
+    def _place(self, query: str, line: int, min_offset: int) -> Placement:
+        place = self.fn.locate(query, line, min_offset)
+        if not place.exact and query.upper().startswith("SELECT "):
+            alt = self.fn.locate(query, line, min_offset, skip=len("SELECT "))
+            if alt.exact:
+                place = alt
+        if place.exact:
+            self._pos = place.body_offset(len(query))
+        return place
+
+    def _resolve(self, text: str, mode: str) -> Resolution:
+        try:
+            return self.resolver(text, self.env, mode)
+        except Exception as exc:  # the resolver promises not to raise; be safe anyway
+            return Resolution(unanalysed=f"internal error: {type(exc).__name__}: {exc}")
+
+    def _report(
+        self, res: Resolution, place: Placement, to_query: Callable[[int], int], line: int
+    ) -> None:
+        fn = self.fn
+        for f in res.findings:
+            if place.exact:
+                start = place.body_offset(to_query(f.start))
+                end = max(place.body_offset(to_query(f.end)), start)
+            else:
+                start = fn.line_start(line)
+                end = start
+            self._add(f, start, end)
+        if res.unanalysed:
+            unanalysed_rule, _ = _rules()
+            self.result.unanalysed += 1
+            start = place.base if place.exact else fn.line_start(line)
+            self.result.findings.append(
+                BodyFinding(
+                    unanalysed_rule,
+                    f"statement not checked: {res.unanalysed}",
+                    start,
+                    start,
+                )
+            )
+
+    def _add(self, f: Finding, start: int, end: int) -> None:
+        self.result.findings.append(BodyFinding(f.rule, f.message, start, end, f.help, f.notes))
+
+    # -- dynamic SQL ----------------------------------------------------------------------
+
+    def _dynamic(self, expr: dict[str, Any] | None, params: Any, line: int) -> Resolution | None:
+        if not expr:
+            return None
+        for p in params or ():
+            self._expr(p, line)
+        e = expr.get("PLpgSQL_expr", {})
+        query = e.get("query", "")
+        place = self._place(query, line, self._pos)
+        constant = string_constant(query)
+        if constant is None:
+            res = self._resolve(query, "expression")
+            self._report(res, place, lambda i: i, line)
+            _, dynamic_rule = _rules()
+            start = place.base if place.exact else self.fn.line_start(line)
+            end = place.body_offset(len(query)) if place.exact else start
+            self.result.findings.append(
+                BodyFinding(
+                    dynamic_rule,
+                    "dynamic SQL is not checked: the statement text is built at run time",
+                    start,
+                    end,
+                )
+            )
+            return None
+        text, mapping = constant
+        res = self._resolve(text, "statement")
+        self.result.statements += 1
+        self._report(res, place, lambda i: mapping[min(max(i, 0), len(mapping) - 1)], line)
+        return res
+
+
+def string_constant(expr: str) -> tuple[str, list[int]] | None:
+    """The value of ``expr`` if it is one string literal, with each character's index in
+    ``expr`` (one past the end appended).
+
+    >>> string_constant("  'select ''a'''  ")[0]
+    "select 'a'"
+    >>> string_constant("'a' || b") is None
+    True
+    """
+    s = expr.strip()
+    lead = len(expr) - len(expr.lstrip())
+    m = re.fullmatch(r"(\$[^$\s]*\$)(.*)\1", s, re.DOTALL)
+    if m:
+        inner_start = lead + len(m.group(1))
+        value = m.group(2)
+        return value, [*range(inner_start, inner_start + len(value) + 1)]
+    escapes = False
+    if s[:2] in ("E'", "e'"):
+        escapes, s, lead = True, s[1:], lead + 1
+    if len(s) < 2 or s[0] != "'" or s[-1] != "'":
+        return None
+    chars: list[str] = []
+    mapping: list[int] = []
+    i = 1
+    while i < len(s) - 1:
+        ch = s[i]
+        if ch == "'":
+            if s[i + 1] != "'" or i + 1 == len(s) - 1:
+                return None
+            chars.append("'")
+            mapping.append(lead + i)
+            i += 2
+            continue
+        if escapes and ch == "\\" and i + 1 < len(s) - 1:
+            nxt = s[i + 1]
+            chars.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
+            mapping.append(lead + i)
+            i += 2
+            continue
+        chars.append(ch)
+        mapping.append(lead + i)
+        i += 1
+    mapping.append(lead + len(s) - 1)
+    return "".join(chars), mapping
+
+
+def _fold_type(type_text: str) -> str:
+    """Fold an unquoted declared type name (``Public.Jobs`` -> ``public.jobs``)."""
+    if '"' in type_text:
+        return type_text
+    schema, name = split_qualified(type_text.lower())
+    return f"{schema}.{name}" if schema else name
+
+
+def _child_lists(kind: str, stmt: dict[str, Any]) -> Iterator[tuple[list[Any], int]]:
+    line = stmt.get("lineno", 0)
+    for key in ("body", "then_body", "else_body", "else_stmts"):
+        if stmt.get(key):
+            yield stmt[key], line
+    for elsif in stmt.get("elsif_list", ()):
+        e = elsif.get("PLpgSQL_if_elsif", {})
+        yield e.get("stmts", []), e.get("lineno", line)
+    for when in stmt.get("case_when_list", ()):
+        w = when.get("PLpgSQL_case_when", {})
+        yield w.get("stmts", []), w.get("lineno", line)
+    exceptions = stmt.get("exceptions", {}).get("PLpgSQL_exception_block", {})
+    for exc in exceptions.get("exc_list", ()):
+        yield exc.get("PLpgSQL_exception", {}).get("action", []), line
+
+
+def _walk_stmts(node: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    kind, stmt = next(iter(node.items()))
+    yield kind, stmt
+    for stmts, _line in _child_lists(kind, stmt):
+        for child in stmts:
+            yield from _walk_stmts(child)
