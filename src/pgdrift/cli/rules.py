@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from pathlib import Path
 
 import click
 
@@ -31,11 +32,57 @@ def rule_markdown(rule: type[Rule]) -> str:
     return f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}\n\n{rule.doc()}\n"
 
 
+def _summary(rule: type[Rule]) -> str:
+    doc = rule.doc()
+    body = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
+    text = " ".join(body.split())
+    first = text.split(". ")[0].rstrip(".")
+    return (first + ".").replace("|", "\\|") if first else ""
+
+
+def rules_markdown() -> str:
+    """The README's rule list, generated from the registry (``pgdrift rules --format
+    markdown``)."""
+    lines = ["| Code | Name | Severity | What it does |", "| --- | --- | --- | --- |"]
+    for r in rule_rows():
+        lines.append(f"| `{r.code}` | `{r.name}` | {r.severity} | {_summary(r)} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN, END = "<!-- rules:begin -->\n", "<!-- rules:end -->"
+
+
+def write_readme_table(path: Path) -> bool:
+    """Rewrite the rule table between the markers in ``path``; True when it changed."""
+    text = path.read_text("utf-8")
+    try:
+        a = text.index(BEGIN) + len(BEGIN)
+        b = text.index(END, a)
+    except ValueError:
+        fail(f"{path}: no {BEGIN.strip()} … {END} markers")
+    new = text[:a] + rules_markdown() + text[b:]
+    if new != text:
+        path.write_text(new, "utf-8")
+    return new != text
+
+
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_command(fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option(
+    "--update-readme",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Rewrite the rule table between <!-- rules:begin/end --> in this file.",
+)
+def rules_command(fmt: str, update_readme: Path | None) -> None:
     """List every rule: code, name, severity."""
     rows = rule_rows()
+    if update_readme is not None:
+        changed = write_readme_table(update_readme)
+        click.echo(f"{update_readme}: {'updated' if changed else 'up to date'}")
+        return
+    if fmt == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return
     if fmt == "json":
         data = [
             {"code": r.code, "name": r.name, "severity": str(r.severity), "doc": r.doc()}
