@@ -78,6 +78,9 @@ class Relation:
     partition_bound: str | None = None
     options: tuple[str, ...] = ()
     origin: str | None = None  # "file:line" where it was defined, for messages
+    # False when the output columns could not be derived (a view or CREATE TABLE AS over an
+    # unknown relation): the relation exists but its column list is not authoritative.
+    columns_known: bool = True
 
     @property
     def qualified_name(self) -> str:

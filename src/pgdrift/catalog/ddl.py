@@ -1,0 +1,690 @@
+"""Build a :class:`~pgdrift.catalog.model.Catalog` from the DDL in SQL files.
+
+Statements are applied in order, the way migrations are: CREATE TABLE then ALTER TABLE …
+RENAME COLUMN leaves the renamed column. Parsing is pglast's (Postgres's own grammar).
+Unsupported statements are ignored; a file that does not parse yields a PGD001 diagnostic
+and the other files are still read.
+
+>>> cat, diags = catalog_from_files([SourceFile("m.sql",
+...     "CREATE TABLE t (id serial PRIMARY KEY, s text CHECK (s IN ('a', 'b')));"
+...     "ALTER TABLE t RENAME COLUMN s TO status;")])
+>>> rel = cat.relations[("public", "t")]
+>>> [(c.name, c.type, c.not_null) for c in rel.columns]
+[('id', 'integer', True), ('status', 'text', False)]
+>>> rel.column("status").allowed_values
+('a', 'b')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pglast
+from pglast import ast
+from pglast.enums import ObjectType, VariableSetKind
+
+from pgdrift.catalog import ddl_routines, ddl_tables
+from pgdrift.catalog.ddl_context import DdlContext
+from pgdrift.catalog.model import VIEW, Catalog, Domain, EnumType, Relation
+from pgdrift.catalog.model import Sequence as Seq
+from pgdrift.catalog.names import deparse, str_list
+from pgdrift.catalog.values import allowed_values_from_check
+from pgdrift.catalog.viewcols import query_columns
+from pgdrift.diagnostic import Diagnostic, Severity
+from pgdrift.source import SourceFile
+
+__all__ = ["DdlContext", "apply_source", "apply_statement", "catalog_from_files"]
+
+_RELATION_OBJECTS = {
+    ObjectType.OBJECT_TABLE,
+    ObjectType.OBJECT_VIEW,
+    ObjectType.OBJECT_MATVIEW,
+    ObjectType.OBJECT_FOREIGN_TABLE,
+}
+
+
+def apply_statement(
+    catalog: Catalog,
+    stmt: Any,
+    source: SourceFile | None = None,
+    offset: int = 0,
+    *,
+    search_path: list[str] | None = None,
+    ctx: DdlContext | None = None,
+) -> list[Diagnostic]:
+    """Apply one parsed statement (a pglast ``RawStmt`` or statement node) to ``catalog``.
+
+    Node locations (pglast reports character offsets) count from character ``offset`` of
+    ``source.text`` (non zero when the statement was parsed from a fragment of the file).
+    ``search_path`` is a list that ``SET search_path`` statements update in place. Returns
+    diagnostics (none for DDL it does not model, which is ignored).
+    """
+    if ctx is None:
+        ctx = DdlContext(catalog, search_path if search_path is not None else ["public"], source)
+        ctx.base_offset = offset
+    before = len(ctx.diagnostics)
+    raw = stmt if isinstance(stmt, ast.RawStmt) else None
+    node = stmt.stmt if raw is not None else stmt
+    location = raw.stmt_location if raw is not None else 0
+    handler = _HANDLERS.get(type(node).__name__)
+    if handler is not None:
+        try:
+            handler(ctx, node, raw, location)
+        except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
+            ctx.diagnostics.append(_unmodelled(ctx, location, node, exc))
+    return ctx.diagnostics[before:]
+
+
+def apply_source(ctx: DdlContext, source: SourceFile) -> None:
+    """Parse ``source`` and apply each statement. A file that does not parse is split into
+    statements with the scanner: each broken one becomes a PGD001 diagnostic, the others
+    are still applied."""
+    ctx.source = source
+    ctx.base_offset = 0
+    try:
+        stmts = pglast.parse_sql(source.text)
+    except pglast.parser.ParseError:
+        _apply_broken(ctx, source)
+        return
+    for raw in stmts:
+        apply_statement(ctx.catalog, raw, source, ctx=ctx)
+    ctx.base_offset = 0
+
+
+def _apply_broken(ctx: DdlContext, source: SourceFile) -> None:
+    text = source.text
+    try:
+        tokens = pglast.parser.scan(text)
+    except pglast.parser.ParseError as exc:  # e.g. an unterminated quoted string
+        ctx.diagnostics.append(syntax_error(source, exc))
+        return
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for tok in tokens:
+        if tok.name == "ASCII_59":  # ';'
+            pieces.append((start, tok.start))
+            start = tok.end + 1
+    pieces.append((start, len(text)))
+    for begin, end in pieces:
+        piece = text[begin:end]
+        if not piece.strip():
+            continue
+        try:
+            stmts = pglast.parse_sql(piece)
+        except pglast.parser.ParseError as exc:
+            ctx.diagnostics.append(syntax_error(source, exc, begin))
+            continue
+        for raw in stmts:
+            ctx.base_offset = begin
+            apply_statement(ctx.catalog, raw, source, ctx=ctx)
+    ctx.base_offset = 0
+
+
+def catalog_from_files(
+    paths_or_sources: Iterable[str | Path | SourceFile],
+    search_path: Sequence[str] = ("public",),
+    catalog: Catalog | None = None,
+) -> tuple[Catalog, list[Diagnostic]]:
+    """Apply the DDL of each file, in the order given, to a new (or the given) catalog.
+
+    The search_path is reset to ``search_path`` at the start of each file (a ``SET
+    search_path`` in one migration does not leak into the next, as with separate psql runs).
+    Unreadable files yield a diagnostic too; nothing raises.
+    """
+    cat = catalog if catalog is not None else Catalog()
+    ctx = DdlContext(cat, list(search_path), default_search_path=tuple(search_path))
+    for item in paths_or_sources:
+        if isinstance(item, SourceFile):
+            source = item
+        else:
+            try:
+                source = SourceFile.read(item)
+            except (OSError, UnicodeDecodeError) as exc:
+                ctx.diagnostics.append(_unreadable(str(item), exc))
+                continue
+        ctx.search_path = list(search_path)
+        apply_source(ctx, source)
+    return cat, ctx.diagnostics
+
+
+# -- diagnostics --
+
+
+def syntax_error(source: SourceFile, exc: Exception, base: int = 0) -> Diagnostic:
+    """PGD001 (rules/pgd001_syntax_error.py) for text pglast cannot parse, at the error.
+
+    Built here without importing the rule: the catalog layer sits below rules/."""
+    loc = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+    offset = min(base + loc, len(source.text))
+    message = str(exc.args[0]) if exc.args else str(exc)
+    end = offset + 1 if offset < len(source.text) else offset
+    return Diagnostic("PGD001", "syntax-error", Severity.ERROR, message, source.span(offset, end))
+
+
+def _unreadable(path: str, exc: Exception) -> Diagnostic:
+    return Diagnostic("PGD001", "syntax-error", Severity.ERROR, f"cannot read {path}: {exc}", None)
+
+
+def _unmodelled(ctx: DdlContext, location: int, node: Any, exc: Exception) -> Diagnostic:
+    span = None
+    if ctx.source is not None:
+        start = ctx.char_offset(location)
+        span = ctx.source.span(start, start)
+    return Diagnostic(
+        "PGD002",
+        "unanalysed-statement",
+        Severity.WARNING,
+        f"{type(node).__name__} statement not applied to the catalog: {exc}",
+        span,
+    )
+
+
+# -- handlers --
+
+
+def _create_stmt(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_tables.create_table(ctx, node, loc)
+
+
+def _create_table_as(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    if node.into is not None:
+        ddl_tables.create_table_as(ctx, node, loc)
+
+
+def _select(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    if node.intoClause is not None:
+        ddl_tables.create_table_as(ctx, node, loc, node.intoClause)
+        return
+    # SELECT pg_catalog.set_config('search_path', '', false) (pg_dump output)
+    for target in node.targetList or ():
+        val = target.val
+        if isinstance(val, ast.FuncCall) and str_list(val.funcname)[-1:] == ["set_config"]:
+            args = val.args or ()
+            if (
+                len(args) >= 2
+                and isinstance(args[0], ast.A_Const)
+                and isinstance(args[1], ast.A_Const)
+            ) and getattr(args[0].val, "sval", None) == "search_path":
+                ctx.search_path = _parse_path(getattr(args[1].val, "sval", "") or "")
+
+
+def _parse_path(text: str) -> list[str]:
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if part.startswith('"') and part.endswith('"'):
+            out.append(part[1:-1].replace('""', '"'))
+        elif part:
+            out.append(part.lower())
+    return out
+
+
+def _variable_set(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    if (node.name or "").lower() != "search_path":
+        return
+    if node.kind in (VariableSetKind.VAR_SET_DEFAULT, VariableSetKind.VAR_RESET):
+        ctx.search_path = list(ctx.default_search_path)
+        return
+    if node.kind != VariableSetKind.VAR_SET_VALUE:
+        return
+    path = []
+    for arg in node.args or ():
+        if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+            path.append(arg.val.sval)
+    ctx.search_path = path
+
+
+def _view(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    rv = node.view
+    schema = ctx.schema_of(rv.schemaname)
+    cols = query_columns(node.query, ctx.find_relation, ctx.fmt)
+    aliases = str_list(node.aliases)
+    known = cols is not None
+    cols = list(cols or [])
+    if aliases:
+        from pgdrift.catalog.model import Column
+
+        cols = [
+            replace(cols[i], name=a) if i < len(cols) else Column(a, "unknown")
+            for i, a in enumerate(aliases)
+        ] + cols[len(aliases) :]
+    ctx.catalog.schemas.add(schema)
+    ctx.catalog.add_relation(
+        Relation(
+            schema,
+            rv.relname,
+            VIEW,
+            tuple(cols),
+            definition=deparse(node.query),
+            origin=ctx.origin(loc),
+            columns_known=known,
+        )
+    )
+
+
+def _alter_table(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_tables.alter_table(ctx, node)
+
+
+def _index(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_tables.create_index(ctx, node)
+
+
+def _composite(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_tables.composite_type(ctx, node, loc)
+
+
+def _enum(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    schema_q, name = _split(str_list(node.typeName))
+    schema = ctx.schema_of(schema_q)
+    ctx.catalog.schemas.add(schema)
+    ctx.catalog.enums[(schema, name)] = EnumType(schema, name, tuple(str_list(node.vals)))
+
+
+def _alter_enum(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    key = ctx.resolve_type(*_split(str_list(node.typeName)))
+    if key is None or key not in ctx.catalog.enums:
+        return
+    enum = ctx.catalog.enums[key]
+    values = list(enum.values)
+    if node.oldVal:
+        values = [node.newVal if v == node.oldVal else v for v in values]
+    elif node.newVal and node.newVal not in values:
+        if node.newValNeighbor and node.newValNeighbor in values:
+            i = values.index(node.newValNeighbor)
+            values.insert(i + 1 if node.newValIsAfter else i, node.newVal)
+        else:
+            values.append(node.newVal)
+    ctx.catalog.enums[key] = replace(enum, values=tuple(values))
+    _refresh_allowed(ctx)
+
+
+def _refresh_allowed(ctx: DdlContext) -> None:
+    """Recompute enum/domain/CHECK allowed values of every column after a type changed."""
+    for key, rel in list(ctx.catalog.relations.items()):
+        ctx.catalog.relations[key] = ddl_tables._recompute_check_values(rel, ctx)
+
+
+def _domain(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    schema_q, name = _split(str_list(node.domainname))
+    schema = ctx.schema_of(schema_q)
+    base = ctx.fmt(node.typeName)
+    not_null, default, checks = False, None, []
+    allowed: tuple[str, ...] | None = ctx.allowed_for_type(base)
+    for con in node.constraints or ():
+        kind = con.contype.name if con.contype is not None else ""
+        if kind == "CONSTR_NOTNULL":
+            not_null = True
+        elif kind == "CONSTR_DEFAULT":
+            default = deparse(con.raw_expr)
+        elif kind == "CONSTR_CHECK":
+            checks.append(deparse(con.raw_expr))
+            found = allowed_values_from_check(con.raw_expr, value_name="value")
+            if "value" in found:
+                vals = found["value"]
+                allowed = vals if allowed is None else tuple(v for v in allowed if v in vals)
+    ctx.catalog.schemas.add(schema)
+    ctx.catalog.domains[(schema, name)] = Domain(
+        schema, name, base, not_null, default, tuple(checks), allowed
+    )
+
+
+def _sequence(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    rv = node.sequence
+    schema = ctx.schema_of(rv.schemaname)
+    if node.if_not_exists and (schema, rv.relname) in ctx.catalog.sequences:
+        return
+    data_type, owned = "bigint", None
+    for opt in node.options or ():
+        if opt.defname == "as" and isinstance(opt.arg, ast.TypeName):
+            data_type = ctx.fmt(opt.arg)
+        elif opt.defname == "owned_by":
+            owned = _owned_by(ctx, opt.arg)
+    ctx.catalog.schemas.add(schema)
+    ctx.catalog.sequences[(schema, rv.relname)] = Seq(
+        schema, rv.relname, data_type, deparse(node), owned
+    )
+
+
+def _owned_by(ctx: DdlContext, arg: Any) -> tuple[str, str, str] | None:
+    names = str_list(arg)
+    if len(names) < 2:
+        return None
+    rel = ctx.find_relation(names[-3] if len(names) >= 3 else None, names[-2])
+    schema = rel.schema if rel is not None else ctx.create_schema
+    return (schema, names[-2], names[-1])
+
+
+def _alter_seq(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    rv = node.sequence
+    key = _find_seq(ctx, rv.schemaname, rv.relname)
+    if key is None:
+        return
+    seq = ctx.catalog.sequences[key]
+    for opt in node.options or ():
+        if opt.defname == "owned_by":
+            seq = replace(seq, owned_by=_owned_by(ctx, opt.arg))
+        elif opt.defname == "as" and isinstance(opt.arg, ast.TypeName):
+            seq = replace(seq, data_type=ctx.fmt(opt.arg))
+    ctx.catalog.sequences[key] = seq
+
+
+def _find_seq(ctx: DdlContext, schema: str | None, name: str) -> tuple[str, str] | None:
+    for s in (schema,) if schema else tuple(ctx.path):
+        if (s, name) in ctx.catalog.sequences:
+            return (s, name)
+    return None
+
+
+def _schema(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    name = node.schemaname or (node.authrole.rolename if node.authrole is not None else None)
+    if not name:
+        return
+    ctx.catalog.schemas.add(name)
+    if node.schemaElts:
+        saved = ctx.search_path
+        ctx.search_path = [name, *saved]
+        try:
+            for elt in node.schemaElts:
+                apply_statement(ctx.catalog, elt, ctx.source, ctx=ctx)
+        finally:
+            ctx.search_path = saved
+
+
+def _extension(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    schema = None
+    for opt in node.options or ():
+        if opt.defname == "schema":
+            schema = getattr(opt.arg, "sval", None)
+    ctx.catalog.extensions[node.extname] = schema or ctx.create_schema
+
+
+def _function(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_routines.create_function(ctx, node, raw)
+
+
+def _trigger(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_routines.create_trigger(ctx, node, raw)
+
+
+def _split(names: list[str]) -> tuple[str | None, str]:
+    return (names[-2], names[-1]) if len(names) >= 2 else (None, names[-1])
+
+
+# -- DROP / RENAME / SET SCHEMA --
+
+
+def _drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    kind = node.removeType
+    for obj in node.objects or ():
+        if kind in _RELATION_OBJECTS or kind == ObjectType.OBJECT_SEQUENCE:
+            schema, name = _split(str_list(obj))
+            if kind == ObjectType.OBJECT_SEQUENCE:
+                key = _find_seq(ctx, schema, name)
+                if key is not None:
+                    del ctx.catalog.sequences[key]
+                continue
+            rel = ctx.find_relation(schema, name)
+            if rel is not None:
+                ctx.catalog.drop_relation(rel.schema, rel.name)
+        elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+            names = str_list(obj.names) if isinstance(obj, ast.TypeName) else str_list(obj)
+            key = ctx.resolve_type(*_split(names))
+            if key is not None:
+                ctx.catalog.enums.pop(key, None)
+                ctx.catalog.domains.pop(key, None)
+                rel = ctx.catalog.relations.get(key)
+                if rel is not None and rel.kind == "composite type":
+                    ctx.catalog.drop_relation(*key)
+        elif kind in (
+            ObjectType.OBJECT_FUNCTION,
+            ObjectType.OBJECT_PROCEDURE,
+            ObjectType.OBJECT_ROUTINE,
+            ObjectType.OBJECT_AGGREGATE,
+        ):
+            _drop_function(ctx, obj)
+        elif kind == ObjectType.OBJECT_TRIGGER:
+            names = str_list(obj)
+            trig = names[-1]
+            rel = ctx.find_relation(names[-3] if len(names) >= 3 else None, names[-2])
+            if rel is not None:
+                ctx.catalog.triggers.pop((rel.schema, rel.name, trig), None)
+        elif kind == ObjectType.OBJECT_INDEX:
+            ddl_tables.drop_index(ctx, *_split(str_list(obj)))
+        elif kind == ObjectType.OBJECT_SCHEMA:
+            name = obj.sval if isinstance(obj, ast.String) else str(obj)
+            _drop_schema(ctx.catalog, name)
+        elif kind == ObjectType.OBJECT_EXTENSION:
+            name = obj.sval if isinstance(obj, ast.String) else str(obj)
+            ctx.catalog.extensions.pop(name, None)
+
+
+def _drop_function(ctx: DdlContext, obj: Any) -> None:
+    schema, name = _split(str_list(obj.objname))
+    schemas = (schema,) if schema else tuple(ctx.path)
+    for s in schemas:
+        overloads = ctx.catalog.functions.get((s, name))
+        if not overloads:
+            continue
+        if obj.args_unspecified or obj.objargs is None:
+            remaining = []
+        else:
+            want = tuple(ctx.fmt(t) for t in obj.objargs)
+            remaining = [f for f in overloads if tuple(p.type for p in f.input_params) != want]
+            if len(remaining) == len(overloads):
+                # argument types we could not match exactly: drop by arity
+                remaining = [f for f in overloads if len(f.input_params) != len(want)]
+        if remaining:
+            ctx.catalog.functions[(s, name)] = remaining
+        else:
+            del ctx.catalog.functions[(s, name)]
+        return
+
+
+def _drop_schema(cat: Catalog, name: str) -> None:
+    cat.schemas.discard(name)
+    for d in (cat.relations, cat.enums, cat.domains, cat.sequences, cat.functions):
+        for key in [k for k in d if k[0] == name]:
+            del d[key]  # type: ignore[attr-defined]
+    for key in [k for k in cat.triggers if k[0] == name]:
+        del cat.triggers[key]
+
+
+def _rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    kind = node.renameType
+    cat = ctx.catalog
+    if kind in _RELATION_OBJECTS or (kind == ObjectType.OBJECT_TYPE and node.relation):
+        rel = ctx.find_rangevar(node.relation)
+        if rel is None:
+            return
+        cat.drop_relation(rel.schema, rel.name)
+        cat.add_relation(replace(rel, name=node.newname))
+        _move_triggers(cat, (rel.schema, rel.name), (rel.schema, node.newname))
+    elif kind in (ObjectType.OBJECT_COLUMN, ObjectType.OBJECT_ATTRIBUTE):
+        rel = ctx.find_rangevar(node.relation)
+        if rel is not None:
+            cat.add_relation(ddl_tables.rename_column(rel, node.subname, node.newname))
+    elif kind == ObjectType.OBJECT_TABCONSTRAINT:
+        rel = ctx.find_rangevar(node.relation)
+        if rel is not None:
+            cons = tuple(
+                replace(c, name=node.newname) if c.name == node.subname else c
+                for c in rel.constraints
+            )
+            cat.add_relation(replace(rel, constraints=cons))
+    elif kind == ObjectType.OBJECT_INDEX:
+        rel_schema, old = node.relation.schemaname, node.relation.relname
+        for key, rel in list(cat.relations.items()):
+            if (rel_schema is None or key[0] == rel_schema) and any(
+                i.name == old for i in rel.indexes
+            ):
+                idx = tuple(
+                    replace(i, name=node.newname) if i.name == old else i for i in rel.indexes
+                )
+                cat.add_relation(replace(rel, indexes=idx))
+                break
+    elif kind == ObjectType.OBJECT_SEQUENCE:
+        key = _find_seq(ctx, node.relation.schemaname, node.relation.relname)
+        if key is not None:
+            seq = cat.sequences.pop(key)
+            cat.sequences[(key[0], node.newname)] = replace(seq, name=node.newname)
+    elif kind == ObjectType.OBJECT_TRIGGER:
+        rel = ctx.find_rangevar(node.relation)
+        if rel is not None:
+            trg = cat.triggers.pop((rel.schema, rel.name, node.subname), None)
+            if trg is not None:
+                cat.add_trigger(replace(trg, name=node.newname))
+    elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+        names = str_list(
+            node.object.names if isinstance(node.object, ast.TypeName) else node.object
+        )
+        key = ctx.resolve_type(*_split(names))
+        if key is None:
+            return
+        new = (key[0], node.newname)
+        if key in cat.enums:
+            cat.enums[new] = replace(cat.enums.pop(key), name=node.newname)
+        elif key in cat.domains:
+            cat.domains[new] = replace(cat.domains.pop(key), name=node.newname)
+        elif key in cat.relations:
+            cat.add_relation(replace(cat.relations.pop(key), name=node.newname))
+    elif kind in (
+        ObjectType.OBJECT_FUNCTION,
+        ObjectType.OBJECT_PROCEDURE,
+        ObjectType.OBJECT_ROUTINE,
+    ):
+        _move_function(ctx, node.object, None, node.newname)
+    elif kind == ObjectType.OBJECT_SCHEMA:
+        _rename_schema(cat, node.subname, node.newname)
+
+
+def _move_triggers(cat: Catalog, old: tuple[str, str], new: tuple[str, str]) -> None:
+    for key in [k for k in cat.triggers if k[:2] == old]:
+        trg = cat.triggers.pop(key)
+        cat.add_trigger(replace(trg, schema=new[0], table=new[1]))
+
+
+def _move_function(ctx: DdlContext, obj: Any, schema: str | None, name: str | None) -> None:
+    old_schema, old_name = _split(str_list(obj.objname))
+    schemas = (old_schema,) if old_schema else tuple(ctx.path)
+    for s in schemas:
+        overloads = ctx.catalog.functions.get((s, old_name))
+        if not overloads:
+            continue
+        want = tuple(ctx.fmt(t) for t in obj.objargs or ())
+        moving = [
+            f
+            for f in overloads
+            if obj.args_unspecified
+            or obj.objargs is None
+            or tuple(p.type for p in f.input_params) == want
+        ] or overloads[:1]
+        rest = [f for f in overloads if f not in moving]
+        if rest:
+            ctx.catalog.functions[(s, old_name)] = rest
+        else:
+            del ctx.catalog.functions[(s, old_name)]
+        for f in moving:
+            ctx.catalog.add_function(replace(f, schema=schema or s, name=name or old_name))
+        return
+
+
+def _rename_schema(cat: Catalog, old: str, new: str) -> None:
+    cat.schemas.discard(old)
+    cat.schemas.add(new)
+    for d in (cat.relations, cat.enums, cat.domains, cat.sequences):
+        for key in [k for k in d if k[0] == old]:
+            obj = d.pop(key)  # type: ignore[attr-defined]
+            d[(new, key[1])] = replace(obj, schema=new)  # type: ignore[index]
+    for key in [k for k in cat.functions if k[0] == old]:
+        cat.functions[(new, key[1])] = [replace(f, schema=new) for f in cat.functions.pop(key)]
+    for key in [k for k in cat.triggers if k[0] == old]:
+        trg = cat.triggers.pop(key)
+        cat.add_trigger(replace(trg, schema=new))
+
+
+def _set_schema(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    kind = node.objectType
+    cat = ctx.catalog
+    new = node.newschema
+    cat.schemas.add(new)
+    if kind in _RELATION_OBJECTS:
+        rel = ctx.find_rangevar(node.relation)
+        if rel is not None:
+            cat.drop_relation(rel.schema, rel.name)
+            cat.add_relation(replace(rel, schema=new))
+    elif kind == ObjectType.OBJECT_SEQUENCE:
+        key = _find_seq(ctx, node.relation.schemaname, node.relation.relname)
+        if key is not None:
+            cat.sequences[(new, key[1])] = replace(cat.sequences.pop(key), schema=new)
+    elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+        names = str_list(
+            node.object.names if isinstance(node.object, ast.TypeName) else node.object
+        )
+        key = ctx.resolve_type(*_split(names))
+        if key is None:
+            return
+        if key in cat.enums:
+            cat.enums[(new, key[1])] = replace(cat.enums.pop(key), schema=new)
+        elif key in cat.domains:
+            cat.domains[(new, key[1])] = replace(cat.domains.pop(key), schema=new)
+        elif key in cat.relations:
+            cat.add_relation(replace(cat.relations.pop(key), schema=new))
+    elif kind in (
+        ObjectType.OBJECT_FUNCTION,
+        ObjectType.OBJECT_PROCEDURE,
+        ObjectType.OBJECT_ROUTINE,
+    ):
+        _move_function(ctx, node.object, new, None)
+
+
+def _alter_domain(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    key = ctx.resolve_type(*_split(str_list(node.typeName)))
+    if key is None or key not in ctx.catalog.domains:
+        return
+    dom = ctx.catalog.domains[key]
+    if node.subtype == "C" and node.def_ is not None:
+        con = node.def_
+        if con.raw_expr is not None:
+            found = allowed_values_from_check(con.raw_expr, value_name="value")
+            allowed = dom.allowed_values
+            if "value" in found:
+                vals = found["value"]
+                allowed = vals if allowed is None else tuple(v for v in allowed if v in vals)
+            dom = replace(dom, checks=(*dom.checks, deparse(con.raw_expr)), allowed_values=allowed)
+    elif node.subtype == "N":
+        dom = replace(dom, not_null=False)
+    elif node.subtype == "O":
+        dom = replace(dom, not_null=True)
+    elif node.subtype == "T":
+        dom = replace(dom, default=deparse(node.def_) if node.def_ is not None else None)
+    ctx.catalog.domains[key] = dom
+    _refresh_allowed(ctx)
+
+
+_HANDLERS = {
+    "CreateStmt": _create_stmt,
+    "CreateTableAsStmt": _create_table_as,
+    "SelectStmt": _select,
+    "VariableSetStmt": _variable_set,
+    "ViewStmt": _view,
+    "AlterTableStmt": _alter_table,
+    "IndexStmt": _index,
+    "CompositeTypeStmt": _composite,
+    "CreateEnumStmt": _enum,
+    "AlterEnumStmt": _alter_enum,
+    "CreateDomainStmt": _domain,
+    "AlterDomainStmt": _alter_domain,
+    "CreateSeqStmt": _sequence,
+    "AlterSeqStmt": _alter_seq,
+    "CreateSchemaStmt": _schema,
+    "CreateExtensionStmt": _extension,
+    "CreateFunctionStmt": _function,
+    "CreateTrigStmt": _trigger,
+    "DropStmt": _drop,
+    "RenameStmt": _rename,
+    "AlterObjectSchemaStmt": _set_schema,
+}

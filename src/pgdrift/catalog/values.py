@@ -1,0 +1,132 @@
+"""String values a CHECK constraint allows a column to take, and columns an expression uses.
+
+>>> from pglast import parse_sql
+>>> def check(sql):
+...     stmt = parse_sql(f"ALTER TABLE t ADD CHECK ({sql})")[0].stmt
+...     return allowed_values_from_check(stmt.cmds[0].def_.raw_expr)
+>>> check("status IN ('a', 'b')")
+{'status': ('a', 'b')}
+>>> check("(status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])")
+{'status': ('a', 'b')}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import ast
+from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
+from pglast.visitors import Visitor
+
+
+def _strip_casts(node: Any) -> Any:
+    while isinstance(node, (ast.TypeCast, ast.CollateClause)):
+        node = node.arg
+    return node
+
+
+def _string_const(node: Any) -> str | None:
+    node = _strip_casts(node)
+    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String):
+        return str(node.val.sval)
+    return None
+
+
+def _column_name(node: Any, value_name: str | None) -> str | None:
+    node = _strip_casts(node)
+    if isinstance(node, ast.ColumnRef):
+        last = node.fields[-1]
+        if isinstance(last, ast.String):
+            return str(last.sval)
+    if value_name is not None and isinstance(node, ast.CoerceToDomainValue):
+        return value_name
+    return None
+
+
+def _strings(items: Any) -> tuple[str, ...] | None:
+    out: list[str] = []
+    for item in items:
+        s = _string_const(item)
+        if s is None:
+            return None
+        out.append(s)
+    return tuple(out)
+
+
+def _one(expr: Any, value_name: str | None) -> dict[str, tuple[str, ...]]:
+    """``col IN (...)``, ``col = ANY (ARRAY[...])``, ``col = 'x'``; AND/OR combined."""
+    expr = _strip_casts(expr)
+    if isinstance(expr, ast.BoolExpr):
+        parts = [_one(arg, value_name) for arg in expr.args or ()]
+        if expr.boolop == BoolExprType.AND_EXPR:
+            out: dict[str, tuple[str, ...]] = {}
+            for part in parts:
+                for col, vals in part.items():
+                    out[col] = tuple(v for v in out[col] if v in vals) if col in out else vals
+            return out
+        if expr.boolop == BoolExprType.OR_EXPR:
+            # each arm must constrain the same column (IS NULL arms allowed)
+            cols: set[str] = set()
+            merged: list[str] = []
+            for arg, part in zip(expr.args or (), parts, strict=False):
+                arg = _strip_casts(arg)
+                if isinstance(arg, ast.NullTest) and arg.nulltesttype == NullTestType.IS_NULL:
+                    continue
+                if len(part) != 1:
+                    return {}
+                ((col, vals),) = part.items()
+                cols.add(col)
+                merged.extend(v for v in vals if v not in merged)
+            if len(cols) == 1:
+                return {cols.pop(): tuple(merged)}
+        return {}
+    if not isinstance(expr, ast.A_Expr):
+        return {}
+    op = [s.sval for s in expr.name or () if isinstance(s, ast.String)]
+    if op[-1:] != ["="]:
+        return {}
+    col = _column_name(expr.lexpr, value_name)
+    if col is None:
+        return {}
+    if expr.kind == A_Expr_Kind.AEXPR_IN and isinstance(expr.rexpr, (list, tuple)):
+        vals = _strings(expr.rexpr)
+    elif expr.kind == A_Expr_Kind.AEXPR_OP_ANY:
+        arr = _strip_casts(expr.rexpr)
+        vals = _strings(arr.elements or ()) if isinstance(arr, ast.A_ArrayExpr) else None
+    elif expr.kind == A_Expr_Kind.AEXPR_OP:
+        one = _string_const(expr.rexpr)
+        vals = (one,) if one is not None else None
+    else:
+        vals = None
+    return {col: vals} if vals is not None else {}
+
+
+def allowed_values_from_check(
+    expr: Any, value_name: str | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Column -> allowed string literals, from a CHECK expression. ``value_name`` names the
+    domain's ``VALUE`` (a domain CHECK), which pglast gives as a ColumnRef ``value``."""
+    if value_name is not None:
+        found = _one(expr, "value")
+        return {value_name: found["value"]} if "value" in found else {}
+    return _one(expr, None)
+
+
+class _Cols(Visitor):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_ColumnRef(self, ancestors: Any, node: ast.ColumnRef) -> None:
+        last = node.fields[-1] if node.fields else None
+        if isinstance(last, ast.String) and last.sval not in self.names:
+            self.names.append(str(last.sval))
+
+
+def referenced_columns(expr: Any) -> list[str]:
+    """Column names an expression references, in order of first appearance."""
+    if expr is None:
+        return []
+    v = _Cols()
+    v(expr)
+    return v.names
