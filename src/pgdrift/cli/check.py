@@ -291,7 +291,9 @@ def _check(
     chosen = resolve_paths(paths, config)
     try:
         result = run_checker(chosen, config, config.progress)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        fail(_decode_error(exc, chosen, config))
+    except OSError as exc:
         fail(_read_error(exc))
     sources: dict[str, SourceFile] = dict(getattr(result, "sources", {}) or {})
     diagnostics = postprocess(
@@ -333,8 +335,23 @@ def _check(
     return exit_code(diagnostics, config.fail_on)
 
 
-def _read_error(exc: OSError | UnicodeDecodeError) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"cannot read a file as UTF-8: {exc.reason} at byte {exc.start}"
+def _decode_error(exc: UnicodeDecodeError, paths: list[str], config: Config) -> str:
+    """Name the file that is not UTF-8 (the exception does not carry it)."""
+    where = "a file"
+    try:
+        from pgdrift.check import collect_files
+
+        for name in collect_files(paths, config):
+            try:
+                Path(name).read_bytes().decode("utf-8")
+            except UnicodeDecodeError as bad:
+                exc, where = bad, name
+                break
+    except (ImportError, OSError):
+        pass
+    return f"cannot read {where}: not UTF-8 ({exc.reason} at byte {exc.start})"
+
+
+def _read_error(exc: OSError) -> str:
     name = exc.filename if exc.filename is not None else "a file"
     return f"cannot read {name}: {exc.strerror or exc}"
