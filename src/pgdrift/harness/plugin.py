@@ -256,11 +256,14 @@ def pgdrift_server(pytestconfig: pytest.Config) -> Iterator[Any]:
     """The session's server (started on first use; stopped at the end if pgdrift
     started it)."""
     state = pytestconfig.stash[_STATE]
+    problem = ""
     try:
         opts = server_options(pytestconfig)
         server, passed = start_first(opts)
     except (UsageError, NoServerError) as exc:
-        _fail(f"pgdrift: {exc}")
+        problem = f"pgdrift: {exc}"
+    if problem:
+        _fail(problem)
     state.server, state.passed_over = server, passed
     try:
         yield server
@@ -272,10 +275,13 @@ def pgdrift_server(pytestconfig: pytest.Config) -> Iterator[Any]:
 def pgdrift_databases(pgdrift_server: Any, pytestconfig: pytest.Config) -> Iterator[Any]:
     from pgdrift.harness.databases import Databases
 
+    problem = ""
     try:
         autocommit = _bool(_setting(pytestconfig, "autocommit"), "autocommit")
     except UsageError as exc:
-        _fail(f"pgdrift: {exc}")
+        problem = f"pgdrift: {exc}"
+    if problem:
+        _fail(problem)
     dbs = Databases(pgdrift_server, autocommit=autocommit)
     pytestconfig.stash[_STATE].databases = dbs
     try:
@@ -287,6 +293,7 @@ def pgdrift_databases(pgdrift_server: Any, pytestconfig: pytest.Config) -> Itera
 def _project_template(dbs: Any, config: pytest.Config) -> str | None:
     from pgdrift.harness.sqlload import SqlLoadError
 
+    problem = ""
     try:
         src = sql_source(config)
         files = src.files()
@@ -294,9 +301,10 @@ def _project_template(dbs: Any, config: pytest.Config) -> str | None:
             return None
         return dbs.template(files, display_root=src.root)
     except UsageError as exc:
-        _fail(f"pgdrift: {exc}")
+        problem = f"pgdrift: {exc}"
     except SqlLoadError as exc:
-        _fail(f"pgdrift: loading the project's SQL failed:\n{exc}")
+        problem = f"pgdrift: loading the project's SQL failed:\n{exc}"
+    _fail(problem)  # outside the except block: no chained traceback
     return None
 
 

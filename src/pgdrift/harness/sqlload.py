@@ -123,10 +123,11 @@ def units(source: SourceFile) -> Iterator[Unit]:
 
 
 def _gap_units(text: str, start: int, end: int) -> Iterator[Unit]:
-    """Unparsable text: strip blanks and semicolons around it; send it whole."""
+    """Unparsable text, sent whole (its trailing ``;`` included, so that the server's
+    message is the one psql would show)."""
     while start < end and (text[start].isspace() or text[start] == ";"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
+    while end > start and text[end - 1].isspace():
         end -= 1
     if start < end:
         yield Unit(start, end, text[start:end])
