@@ -50,11 +50,24 @@ def test_sarif_snapshot_and_schema(diagnostics, sources, stats, tmp_path, monkey
             art = loc["physicalLocation"]["artifactLocation"]
             assert art["uriBaseId"] == "%SRCROOT%" and not art["uri"].startswith("/")
     assert all(r["help"]["text"] for r in rules)
+    # GitHub rejects a SARIF file with any result lacking a location
+    assert all(r.get("locations") for r in run["results"])
     by_id = {r["id"]: r for r in rules}
     assert (
         by_id["PGD101"]["shortDescription"]["text"]
         == "Checks that every column reference resolves."
     )
+
+
+def test_sarif_anchors_positionless_findings(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    d = Diagnostic("PGD201", "missing-relation", Severity.ERROR, "only live")
+    doc = json.loads(_render("sarif", [d], {}, None, root=tmp_path))
+    loc = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {"uri": "pyproject.toml", "uriBaseId": "%SRCROOT%"}
+    doc = json.loads(_render("sarif", [d], {}, None, root=tmp_path, anchor="schema/x.sql"))
+    loc = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "schema/x.sql"
 
 
 def test_sarif_lists_every_registered_rule(tmp_path) -> None:

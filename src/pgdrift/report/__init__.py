@@ -40,6 +40,7 @@ def render(
     summary: str | None = None,
     quiet: bool = False,
     tool_name: str = "pgdrift",
+    anchor: str | None = None,
 ) -> None:
     """Write ``diagnostics`` to ``stream`` in format ``fmt``.
 
@@ -59,6 +60,9 @@ def render(
         summary: replace the ``text`` summary line (``diff``/``verify`` say what they counted).
         quiet: ``text`` only: print the diagnostics and nothing else.
         tool_name: the tool/suite name written by ``sarif`` and ``junit``.
+        anchor: ``sarif`` only: the file a finding without a position is attached to
+            (GitHub rejects results without a location); default ``root/pyproject.toml``,
+            else the first source file.
 
     Raises:
         ValueError: for an unknown format.
@@ -72,7 +76,7 @@ def render(
     elif fmt == "json":
         render_json(ordered, out)
     elif fmt == "sarif":
-        render_sarif(ordered, srcs, stats, out, root=base, tool_name=tool_name)
+        render_sarif(ordered, srcs, stats, out, root=base, tool_name=tool_name, anchor=anchor)
     elif fmt == "github":
         render_github(ordered, out)
     elif fmt == "junit":

@@ -64,13 +64,26 @@ def _uri(path: str, root: Path) -> dict[str, str]:
     return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
 
 
+def _default_anchor(sources: Mapping[str, SourceFile], root: Path) -> str | None:
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        return str(pyproject)
+    return min(sources) if sources else None
+
+
 def sarif_document(
     diagnostics: Sequence[Diagnostic],
     sources: Mapping[str, SourceFile],
     stats: Any | None,
     root: Path,
     tool_name: str = "pgdrift",
+    anchor: str | None = None,
 ) -> dict[str, Any]:
+    """The SARIF log. A finding without a file position is anchored at line 1 of
+    ``anchor`` (default: ``pyproject.toml`` in ``root``, else the first source file), since
+    GitHub code scanning rejects results without a location."""
+    if anchor is None:
+        anchor = _default_anchor(sources, root)
     rules = _registered_rules()
     for d in diagnostics:
         rules.setdefault(d.code, (d.name, str(d.severity), ""))
@@ -106,6 +119,17 @@ def sarif_document(
                     }
                 }
             ]
+        elif anchor is not None:
+            # GitHub code scanning rejects the whole file when a result has no location
+            result["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _uri(anchor, root),
+                        "region": {"startLine": 1, "startColumn": 1},
+                    },
+                    "message": {"text": "no file position: anchored here"},
+                }
+            ]
         results.append(result)
     run: dict[str, Any] = {
         "tool": {
@@ -134,9 +158,10 @@ def render_sarif(
     *,
     root: Path,
     tool_name: str = "pgdrift",
+    anchor: str | None = None,
 ) -> None:
     json.dump(
-        sarif_document(diagnostics, sources, stats, root, tool_name),
+        sarif_document(diagnostics, sources, stats, root, tool_name, anchor),
         stream,
         indent=2,
         ensure_ascii=False,
