@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,13 +42,20 @@ class BaselineError(Exception):
 
 
 def relative_path(path: str, root: Path | None = None) -> str:
-    """``path`` relative to ``root`` (default: the current directory) with ``/`` separators;
-    unchanged (but ``/``-separated) when it lies outside ``root``."""
+    """``path`` (absolute, or relative to the current directory) relative to ``root``
+    (default: the current directory) with ``/`` separators; unchanged but ``/``-separated
+    when it lies outside ``root``.
+
+    >>> relative_path("/repo/sql/a.sql", Path("/repo"))
+    'sql/a.sql'
+    """
     p = PurePath(path)
-    if p.is_absolute():
-        base = (root or Path.cwd()).resolve()
-        with contextlib.suppress(ValueError):
-            p = Path(p).resolve().relative_to(base)
+    base = os.path.abspath(root) if root is not None else os.getcwd()
+    full = os.path.abspath(path)
+    with contextlib.suppress(ValueError):
+        rel = os.path.relpath(full, base)
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return PurePath(rel).as_posix()
     return p.as_posix()
 
 

@@ -78,7 +78,7 @@ def render(
     elif fmt == "sarif":
         render_sarif(ordered, srcs, stats, out, root=base, tool_name=tool_name, anchor=anchor)
     elif fmt == "github":
-        render_github(ordered, out)
+        render_github(ordered, out, root)
     elif fmt == "junit":
         render_junit(ordered, srcs, out, tool_name=tool_name)
     else:

@@ -9,8 +9,10 @@ Severity maps to ``error``/``warning``/``notice``. Messages carry the help line 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from pgdrift.baseline import relative_path
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.report._common import location_fields
 
@@ -25,13 +27,15 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_annotation(d: Diagnostic) -> str:
+def format_annotation(d: Diagnostic, root: Path | None = None) -> str:
+    """One workflow command; ``file`` is relative to ``root`` (the repository root that
+    GitHub resolves it against) when the path lies below it."""
     props: list[tuple[str, object]] = []
     loc = location_fields(d)
     if d.span is not None and loc is not None:
         line, col, end_line, end_col = loc
         props += [
-            ("file", d.span.path),
+            ("file", relative_path(d.span.path, root) if root is not None else d.span.path),
             ("line", line),
             ("col", col),
             ("endLine", end_line),
@@ -50,6 +54,8 @@ def format_annotation(d: Diagnostic) -> str:
     return f"::{level} {joined}::{escape_data(body)}"
 
 
-def render_github(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+def render_github(
+    diagnostics: Sequence[Diagnostic], stream: TextIO, root: Path | None = None
+) -> None:
     for d in diagnostics:
-        stream.write(format_annotation(d) + "\n")
+        stream.write(format_annotation(d, root) + "\n")
