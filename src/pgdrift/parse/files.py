@@ -70,6 +70,8 @@ class Statement:
     body: Body | None = None  # function / DO body string, view / CREATE AS query
     atomic: list[Body] = field(default_factory=list)  # BEGIN ATOMIC statements
     language: str | None = None
+    raw: Any = None  # the pglast RawStmt (locations relative to ``base``)
+    base: int = 0  # file offset of the text the statement was parsed from
 
 
 @dataclass(slots=True)
@@ -91,18 +93,19 @@ def split_file(source: SourceFile) -> SqlFile:
     for raw in raws or ():
         begin = raw.stmt_location or 0
         length = raw.stmt_len or (len(text) - begin)
-        _add_statement(result, raw.stmt, begin, begin + length)
+        _add_statement(result, raw, begin, begin + length)
     return result
 
 
-def _add_statement(result: SqlFile, node: Any, start: int, end: int, base: int = 0) -> None:
+def _add_statement(result: SqlFile, raw: Any, start: int, end: int, base: int = 0) -> None:
     text = result.source.text
     start = _skip_blank(text, start, end)
     while end > start and text[end - 1].isspace():
         end -= 1
     if start >= end:
         return
-    stmt = Statement(len(result.statements), start, end, text[start:end], node, "other")
+    stmt = Statement(len(result.statements), start, end, text[start:end], raw.stmt, "other")
+    stmt.raw, stmt.base = raw, base
     _classify(stmt, text, base)
     result.statements.append(stmt)
 
@@ -140,7 +143,7 @@ def _split_broken(result: SqlFile) -> None:
         for raw in raws or ():
             begin = p_start + (raw.stmt_location or 0)
             length = raw.stmt_len or (p_end - begin)
-            _add_statement(result, raw.stmt, begin, begin + length, p_start)
+            _add_statement(result, raw, begin, begin + length, p_start)
     if scan_error is not None:
         at = scan_error[1]
         result.errors.append(SyntaxProblem(scan_error[0], at, _token_end(text, at)))

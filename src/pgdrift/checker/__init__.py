@@ -1,0 +1,289 @@
+"""The checking pipeline behind :func:`pgdrift.check.check_paths`.
+
+1. split every file into statements (pglast); syntax errors become PGD001;
+2. build the catalog: ``expected_schema/`` DDL, then every file's DDL in order; views,
+   DO blocks and file-level DML see a snapshot of the catalog at their position, routine
+   bodies the final catalog;
+3. check each unit (serially, or on every core with forked workers), per-file results
+   cached by file content + catalog fingerprint + pgdrift version.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pgdrift import __version__
+from pgdrift.catalog.model import Catalog
+from pgdrift.checker.cache import Cache
+from pgdrift.checker.units import Unit, UnitResult, check_unit
+from pgdrift.config import Config
+from pgdrift.diagnostic import Diagnostic
+from pgdrift.parse.files import SqlFile, split_file
+from pgdrift.source import SourceFile
+
+# Below this many units the fork of worker processes costs more than it saves.
+PARALLEL_MIN_UNITS = 64
+_PLAIN_DML = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
+
+_STATE: tuple[list[SqlFile], list[Catalog], list[Unit], tuple[str, ...]] | None = None
+
+
+def run(
+    sources: list[SourceFile],
+    config: Config,
+    progress: Callable[[int, int, str], Any] | None = None,
+) -> Any:
+    from pgdrift.check import CheckResult, CheckStats
+
+    search_path = tuple(config.search_path) or ("public",)
+    schema_sources = _schema_sources(config)
+    cache = Cache(config) if config.cache else None
+    run_key = _run_key(sources, schema_sources, search_path)
+    if cache is not None:
+        hit = cache.load(run_key)
+        if isinstance(hit, CheckResult):
+            hit.stats.cached_files = hit.stats.files
+            return hit
+
+    sqlfiles = [split_file(s) for s in sources]
+    catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_sources, search_path)
+
+    # Per-file cache: the file's own content + the catalog before it + the final catalog.
+    stats = CheckStats(files=len(sources))
+    per_file: dict[int, list[Diagnostic]] = {i: [] for i in range(len(sqlfiles))}
+    file_stats: dict[int, UnitResult] = {i: UnitResult([]) for i in range(len(sqlfiles))}
+    keys = [
+        _digest(__version__, s.path, s.text, digests[i], digests[-1], repr(search_path))
+        for i, s in enumerate(sources)
+    ]
+    todo: list[Unit] = []
+    loaded: set[int] = set()
+    for i in range(len(sqlfiles)):
+        cached = cache.load(keys[i]) if cache is not None else None
+        if isinstance(cached, UnitResult):
+            file_stats[i] = cached
+            loaded.add(i)
+            stats.cached_files += 1
+        else:
+            todo.extend(u for u in units if u.file == i)
+
+    results = _check_units(sqlfiles, catalogs, todo, search_path, config.jobs, progress)
+    for unit, res in zip(todo, results, strict=True):
+        acc = file_stats[unit.file]
+        acc.diagnostics.extend(res.diagnostics)
+        acc.functions += res.functions
+        acc.views += res.views
+        acc.statements += res.statements
+        acc.unanalysed += res.unanalysed
+    for i, sql in enumerate(sqlfiles):
+        if cache is not None and i not in loaded:
+            cache.store(keys[i], file_stats[i])
+        acc = file_stats[i]
+        per_file[i].extend(_syntax_diagnostics(sql))
+        per_file[i].extend(ddl_diags[i])
+        per_file[i].extend(acc.diagnostics)
+        stats.functions += acc.functions
+        stats.views += acc.views
+        stats.statements += acc.statements + sum(1 for s in sql.statements if s.kind == "other")
+        stats.unanalysed += acc.unanalysed
+    diagnostics = [d for i in range(len(sqlfiles)) for d in per_file[i]]
+    result = CheckResult(diagnostics, stats, {s.path: s for s in sources})
+    if cache is not None:
+        cache.store(run_key, result)
+    return result
+
+
+# -- catalog -------------------------------------------------------------------------------
+
+
+def _schema_sources(config: Config) -> list[SourceFile]:
+    if not config.schema:
+        return []
+    root = Path(config.schema)
+    if not root.is_absolute():
+        root = config.root / root
+    if not root.exists():
+        raise FileNotFoundError(2, "schema folder does not exist", str(root))
+    files = sorted(root.rglob("*.sql")) if root.is_dir() else [root]
+    return [SourceFile.read(f) for f in files]
+
+
+def _build(
+    sqlfiles: list[SqlFile], schema_sources: list[SourceFile], search_path: tuple[str, ...]
+) -> tuple[list[Catalog], list[Unit], list[list[Diagnostic]], list[str]]:
+    """Apply the DDL in order. Returns catalogs (index 0 = final, then snapshots), units,
+    DDL diagnostics per file and the DDL digest before each file (+ the final one)."""
+    from pgdrift.catalog.ddl import DdlContext, apply_statement, catalog_from_files
+
+    catalog, _schema_diags = catalog_from_files(schema_sources, search_path)
+    catalogs: list[Catalog] = [catalog]
+    units: list[Unit] = []
+    ddl_diags: list[list[Diagnostic]] = []
+    digests: list[str] = []
+    digest = _digest(*(s.text for s in schema_sources))
+    snapshot: int | None = None
+    ctx = DdlContext(catalog, list(search_path), default_search_path=search_path)
+    for fi, sql in enumerate(sqlfiles):
+        digests.append(digest)
+        ctx.search_path = list(search_path)
+        ctx.source = sql.source
+        diags: list[Diagnostic] = []
+        parts = [digest]
+        for stmt in sql.statements:
+            plain = type(stmt.node).__name__ in _PLAIN_DML or (
+                type(stmt.node).__name__ == "SelectStmt" and stmt.node.intoClause is None
+            )
+            if stmt.kind in ("view", "dml", "create-as", "do"):
+                if snapshot is None:
+                    catalogs.append(_copy_catalog(catalog))
+                    snapshot = len(catalogs) - 1
+                if stmt.kind != "create-as" or stmt.body is not None:
+                    kind = {"view": "view", "do": "do", "create-as": "query"}.get(stmt.kind, "dml")
+                    units.append(Unit(fi, stmt.index, kind, snapshot))
+            elif stmt.kind == "function":
+                units.append(Unit(fi, stmt.index, "routine", 0))
+            if not plain and stmt.kind != "do":
+                ctx.base_offset = stmt.base
+                diags.extend(apply_statement(catalog, stmt.raw, sql.source, stmt.base, ctx=ctx))
+                snapshot = None
+                text = stmt.text
+                if stmt.kind == "function" and stmt.body is not None:
+                    text = text.replace(stmt.body.text, "")
+                parts.append(text)
+        ctx.base_offset = 0
+        digest = _digest(*parts)
+        ddl_diags.append(diags)
+    digests.append(digest)
+    return catalogs, units, ddl_diags, digests
+
+
+def _copy_catalog(cat: Catalog) -> Catalog:
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cat):
+        value = getattr(cat, f.name)
+        if f.name == "functions":
+            value = {k: list(v) for k, v in value.items()}
+        else:
+            value = copy.copy(value)
+        values[f.name] = value
+    return Catalog(**values)
+
+
+def _syntax_diagnostics(sql: SqlFile) -> list[Diagnostic]:
+    from pgdrift.rules.pgd001_syntax_error import InvalidSyntax
+
+    return [
+        InvalidSyntax.diagnostic(e.message, sql.source.span(e.offset, e.end)) for e in sql.errors
+    ]
+
+
+# -- running -------------------------------------------------------------------------------
+
+
+def _check_units(
+    sqlfiles: list[SqlFile],
+    catalogs: list[Catalog],
+    units: list[Unit],
+    search_path: tuple[str, ...],
+    jobs: int,
+    progress: Callable[[int, int, str], Any] | None,
+) -> list[UnitResult]:
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
+        return _parallel(sqlfiles, catalogs, units, search_path, workers, progress)
+    out = []
+    for n, unit in enumerate(units):
+        out.append(_one(sqlfiles, catalogs, unit, search_path))
+        if progress is not None:
+            progress(n + 1, len(units), sqlfiles[unit.file].source.path)
+    return out
+
+
+def _one(
+    sqlfiles: list[SqlFile], catalogs: list[Catalog], unit: Unit, search_path: tuple[str, ...]
+) -> UnitResult:
+    sql = sqlfiles[unit.file]
+    try:
+        return check_unit(unit, sql, catalogs[unit.catalog], search_path)
+    except RecursionError:
+        return _internal(sql, unit, "statement too deeply nested to analyse")
+    except Exception as exc:  # one unit's internal failure must not stop the run
+        return _internal(sql, unit, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _internal(sql: SqlFile, unit: Unit, message: str) -> UnitResult:
+    from pgdrift.rules.pgd002_unanalysed_statement import UnanalysedStatement
+
+    stmt = sql.statements[unit.stmt]
+    span = sql.source.span(stmt.start, stmt.start)
+    return UnitResult(
+        [UnanalysedStatement.diagnostic(f"statement not checked: {message}", span)],
+        unanalysed=1,
+    )
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _work(chunk: list[int]) -> list[tuple[int, UnitResult]]:
+    assert _STATE is not None
+    sqlfiles, catalogs, units, search_path = _STATE
+    return [(i, _one(sqlfiles, catalogs, units[i], search_path)) for i in chunk]
+
+
+def _parallel(
+    sqlfiles: list[SqlFile],
+    catalogs: list[Catalog],
+    units: list[Unit],
+    search_path: tuple[str, ...],
+    workers: int,
+    progress: Callable[[int, int, str], Any] | None,
+) -> list[UnitResult]:
+    global _STATE
+    _STATE = (sqlfiles, catalogs, units, search_path)
+    nchunks = workers * 4
+    chunks = [list(range(k, len(units), nchunks)) for k in range(nchunks)]
+    chunks = [c for c in chunks if c]
+    out: list[UnitResult | None] = [None] * len(units)
+    done = 0
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for part in pool.imap_unordered(_work, chunks):
+                for i, res in part:
+                    out[i] = res
+                done += len(part)
+                if progress is not None:
+                    progress(done, len(units), "")
+    finally:
+        _STATE = None
+    return [r if r is not None else UnitResult([]) for r in out]
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _run_key(
+    sources: list[SourceFile], schema: list[SourceFile], search_path: tuple[str, ...]
+) -> str:
+    return _digest(
+        "run",
+        __version__,
+        repr(search_path),
+        *(p for s in schema for p in (s.path, s.text)),
+        "--",
+        *(p for s in sources for p in (s.path, s.text)),
+    )

@@ -1,0 +1,216 @@
+"""Check one unit — a routine body, a view, a file-level statement — and map its findings
+to file positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pgdrift.analysis.env import Env
+from pgdrift.analysis.plpgsql import BodyFinding, BodyResult, check_plpgsql
+from pgdrift.analysis.routine import RoutineInfo, routine_info
+from pgdrift.analysis.sqlbody import check_sql_body, check_statement, sql_env
+from pgdrift.catalog.model import Catalog
+from pgdrift.diagnostic import Diagnostic
+from pgdrift.parse.files import Body, SqlFile, Statement
+from pgdrift.parse.plpgsql import parse_do, parse_function
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    file: int  # index of the file
+    stmt: int  # index of the statement in the file
+    kind: str  # "routine" | "do" | "view" | "query" (CREATE TABLE AS) | "dml"
+    catalog: int  # index of the catalog snapshot (0 = final)
+
+
+@dataclass
+class UnitResult:
+    diagnostics: list[Diagnostic]
+    functions: int = 0
+    views: int = 0
+    statements: int = 0
+    unanalysed: int = 0
+
+
+def _resolver() -> Any:
+    from pgdrift.analysis.resolve import resolve
+
+    return resolve
+
+
+def check_unit(
+    unit: Unit, sql: SqlFile, catalog: Catalog, search_path: tuple[str, ...]
+) -> UnitResult:
+    stmt = sql.statements[unit.stmt]
+    if unit.kind == "routine":
+        return _routine(sql, stmt, catalog, search_path)
+    if unit.kind == "do":
+        return _do(sql, stmt, catalog, search_path)
+    if unit.kind in ("view", "query"):
+        return _query(sql, stmt, stmt.body, catalog, search_path, unit.kind)
+    return _query(sql, stmt, Body(stmt.text, stmt.start), catalog, search_path, "statement")
+
+
+def _syntax(sql: SqlFile, message: str, at: int, context: str | None) -> Diagnostic:
+    from pgdrift.rules.pgd001_syntax_error import InvalidSyntax
+
+    end = at
+    text = sql.source.text
+    while end < len(text) and end - at < 40 and not text[end].isspace():
+        end += 1
+    return InvalidSyntax.diagnostic(message, sql.source.span(at, end), context=context)
+
+
+def _to_diagnostics(
+    sql: SqlFile,
+    body: Body,
+    found: list[BodyFinding],
+    context: str | None,
+    note: Any = None,
+) -> list[Diagnostic]:
+    out = []
+    for f in found:
+        start = body.file_offset(f.start)
+        end = body.file_offset(f.end - 1) + 1 if f.end > f.start else start
+        notes = tuple(f.notes)
+        if note is not None:
+            notes = (note(f.start), *notes)
+        out.append(
+            Diagnostic(
+                code=f.rule.code,
+                name=f.rule.name,
+                severity=f.rule.severity,
+                message=f.message,
+                span=sql.source.span(start, end),
+                help=f.help,
+                notes=notes,
+                context=context,
+            )
+        )
+    return out
+
+
+def _routine(
+    sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
+) -> UnitResult:
+    info = routine_info(stmt.node, catalog, search_path)
+    context = info.context
+    language = (stmt.language or info.language).lower()
+    if language == "plpgsql" and stmt.body is not None:
+        return _plpgsql(sql, stmt, info, catalog, search_path)
+    result = UnitResult([], functions=1)
+    if language != "sql":
+        return result  # C, plpython, …: nothing pgdrift can resolve
+    env = sql_env(catalog, search_path, info)
+    resolve = _resolver()
+    if stmt.atomic:
+        for body in stmt.atomic:
+            br = BodyResult()
+            check_statement(body.text, env, resolve, br, 0)
+            _merge(result, br, _to_diagnostics(sql, body, br.findings, context))
+        return result
+    if stmt.body is None:
+        return result
+    br, error = check_sql_body(stmt.body.text, env, resolve)
+    if error is not None:
+        result.diagnostics.append(_syntax(sql, error[0], stmt.body.file_offset(error[1]), context))
+    _merge(result, br, _to_diagnostics(sql, stmt.body, br.findings, context))
+    return result
+
+
+def _merge(result: UnitResult, br: BodyResult, diags: list[Diagnostic]) -> None:
+    result.diagnostics.extend(diags)
+    result.statements += br.statements
+    result.unanalysed += br.unanalysed
+
+
+def _plpgsql(
+    sql: SqlFile,
+    stmt: Statement,
+    info: RoutineInfo,
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+) -> UnitResult:
+    body = stmt.body
+    assert body is not None
+    fn = parse_function(stmt.text, body.file_offset(0) - stmt.start, body.text)
+    context = info.context
+    result = UnitResult([], functions=1)
+    if fn.tree is None:
+        at = body.file_offset(fn.error_offset)
+        result.diagnostics.append(_syntax(sql, fn.error or "invalid body", at, context))
+        return result
+    tables: list[Any] = [None]
+    if info.is_trigger:
+        triggers = catalog.triggers_for_function(info.schema, info.name)
+        rels = []
+        for trg in triggers:
+            rel = catalog.relations.get((trg.schema, trg.table))
+            if rel is not None and rel not in rels:
+                rels.append(rel)
+        tables = rels or [None]
+    resolve = _resolver()
+    seen: set[tuple[str, int, int, str]] = set()
+
+    def note(offset: int) -> str:
+        return f"in {context}, body line {fn.line_of(offset)}"
+
+    for table in tables:
+        br = check_plpgsql(fn, info, catalog, search_path, resolve, table)
+        fresh = []
+        for f in br.findings:
+            key = (f.rule.code, f.start, f.end, f.message)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(f)
+        result.diagnostics.extend(_to_diagnostics(sql, body, fresh, context, note))
+        if table is tables[0]:
+            result.statements += br.statements
+            result.unanalysed += br.unanalysed
+    return result
+
+
+def _do(
+    sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
+) -> UnitResult:
+    body = stmt.body
+    result = UnitResult([], functions=1)
+    if body is None or (stmt.language or "plpgsql") != "plpgsql":
+        return result
+    fn = parse_do(body.text)
+    info = RoutineInfo("", "", kind="do")
+    if fn.tree is None:
+        at = body.file_offset(fn.error_offset)
+        result.diagnostics.append(_syntax(sql, fn.error or "invalid body", at, "DO block"))
+        return result
+    br = check_plpgsql(fn, info, catalog, search_path, _resolver(), None)
+
+    def note(offset: int) -> str:
+        return f"in DO block, body line {fn.line_of(offset)}"
+
+    _merge(result, br, _to_diagnostics(sql, body, br.findings, "DO block", note))
+    return result
+
+
+def _query(
+    sql: SqlFile,
+    stmt: Statement,
+    body: Body | None,
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+    what: str,
+) -> UnitResult:
+    result = UnitResult([], views=1 if what == "view" else 0)
+    if body is None:
+        return result
+    env = Env(catalog, search_path, plpgsql=False)
+    br = BodyResult()
+    check_statement(body.text, env, _resolver(), br, 0)
+    context = None
+    rv = getattr(stmt.node, "view", None)
+    if what == "view" and rv is not None:
+        schema = rv.schemaname or (search_path[0] if search_path else "public")
+        context = f"view {schema}.{rv.relname}"
+    _merge(result, br, _to_diagnostics(sql, body, br.findings, context))
+    return result
