@@ -263,6 +263,24 @@ STATEMENTS: list[Case] = [
     ("SELECT id FROM sync_jobs WHERE state = 'queued'", []),
     ("SELECT id FROM sync_jobs WHERE state = 'queue'", [("PGD107", "'queue'")]),
     ("SELECT id FROM chunked_sync_jobs WHERE error_message = 'anything'", []),
+    (
+        "SELECT 1 FROM chunked_sync_jobs WHERE status = ANY(ARRAY['pending', 'bad'])",
+        [("PGD107", "'bad'")],
+    ),
+    ("SELECT CASE status WHEN 'done' THEN 1 END FROM chunked_sync_jobs", [("PGD107", "'done'")]),
+    ("SELECT CASE status WHEN 'failed' THEN 1 END FROM chunked_sync_jobs", []),
+    # -- typed built-ins with a wrong argument count, CALL ----------------------------------
+    ("SELECT lower('a', 'b'), upper('x')", [("PGD108", "lower")]),
+    ("CALL do_something(1)", [("PGD104", "do_something")]),
+    ("CALL next_id()", []),
+    ("CALL next_id(1, 2)", [("PGD108", "next_id")]),
+    # -- populate_record shapes, SET target qualification ----------------------------------
+    (
+        "SELECT r.chunk_index, r.chunk_nr FROM "
+        "jsonb_populate_recordset(NULL::chunked_sync_jobs, '[]') r",
+        [("PGD101", "r.chunk_nr")],
+    ),
+    ("UPDATE chunked_sync_jobs c SET c.status = 'pending'", [("PGD101", "c")]),
     # -- DDL and others ------------------------------------------------------------------
     ("DROP TABLE IF EXISTS nothing_here", []),
     ("TRUNCATE chunked_sync_jobs", []),

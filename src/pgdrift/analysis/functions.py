@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pgdrift.analysis.suggest import closest
-from pgdrift.catalog.model import Catalog, Function, Relation
+from pgdrift.catalog.model import TABLE_COLUMN, Catalog, Function, Relation
 
 try:  # the generated built-ins (written by the catalog layer)
     from pgdrift.catalog import builtins as _builtins
@@ -57,12 +57,22 @@ def _range(lo: int, hi: int | None) -> str:
     return str(lo) if lo == hi else f"{lo} to {hi}"
 
 
+def _call_accepts(fn: Function, nargs: int) -> bool:
+    """CALL passes OUT arguments of a procedure too (Postgres 14+)."""
+    if fn.kind != "procedure":
+        return False
+    top = None if fn.max_args is None else sum(1 for p in fn.params if p.mode != TABLE_COLUMN)
+    return nargs >= fn.min_args and (top is None or nargs <= top)
+
+
 def check_call(
     catalog: Catalog,
     search_path: tuple[str, ...],
     name: str,
     schema: str | None,
     nargs: int,
+    *,
+    procedure_call: bool = False,
 ) -> CallProblem | None:
     """None when the call is fine (or cannot be judged), else what is wrong with it."""
     fns = catalog.find_functions(name, schema, search_path)
@@ -71,6 +81,8 @@ def check_call(
         known = builtin_arities(name) or ()
     if fns or known:
         if any(fn.accepts(nargs) for fn in fns):
+            return None
+        if procedure_call and any(_call_accepts(fn, nargs) for fn in fns):
             return None
         if any(nargs >= lo and (hi is None or nargs <= hi) for lo, hi in known):
             return None

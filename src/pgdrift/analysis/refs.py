@@ -59,6 +59,7 @@ class RefWalker:
         self.created: dict[str, Relation] = {}
         self.col_info: dict[int, ColInfo] = {}
         self._seen: set[tuple[str, int, int]] = set()
+        self.procedure_call = False  # resolving CALL proc(…): OUT arguments count
 
     # -- findings --------------------------------------------------------------------
 
@@ -141,9 +142,15 @@ class RefWalker:
         if isinstance(node, (exp.EQ, exp.NEQ)):
             self.check_compared_literal(node.this, node.expression)
             self.check_compared_literal(node.expression, node.this)
+            if isinstance(node.expression, exp.Any):
+                for item in _array_items(node.expression.this):
+                    self.check_compared_literal(node.this, item)
         elif isinstance(node, exp.In) and not node.args.get("query"):
             for item in node.expressions:
                 self.check_compared_literal(node.this, item)
+        elif isinstance(node, exp.Case) and node.this is not None:
+            for branch in node.args.get("ifs") or ():
+                self.check_compared_literal(node.this, branch.this)
 
     # -- column references -----------------------------------------------------------
 
@@ -218,6 +225,21 @@ class RefWalker:
     def qualified_column(self, node: exp.Column, qual: str, name: str, scope: Scope) -> None:
         src = scope.find_source(qual)
         if src is not None:
+            var = self.env.lookup_variable(qual)
+            if (
+                var is not None
+                and var.is_record
+                and (var.fields is None or name in var.fields)
+                and self.env.plpgsql
+                and not self.env.params_lose_to_columns
+            ):
+                self.report(
+                    VariableConflict,
+                    f'reference "{qual}.{name}" is ambiguous: "{qual}" is both a FROM item '
+                    "and a PL/pgSQL record variable",
+                    node,
+                    f'rename the alias "{qual}" or the variable',
+                )
             has = src.has(name)
             if has is False:
                 self.report(
@@ -417,6 +439,12 @@ class RefWalker:
         if isinstance(item, exp.Boolean):
             return "boolean"
         return None
+
+
+def _array_items(node: Any) -> list[Any]:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return list(node.expressions) if isinstance(node, exp.Array) else []
 
 
 def _quoted_name(node: exp.Anonymous) -> bool:

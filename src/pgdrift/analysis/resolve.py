@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -28,7 +30,9 @@ from pgdrift.analysis.env import Env, Resolution
 from pgdrift.analysis.refs import fold
 from pgdrift.analysis.scopes import Scope
 from pgdrift.analysis.walker import Walker
+from pgdrift.catalog.builtins import is_builtin_function
 from pgdrift.catalog.model import TABLE, Column, Relation
+from pgdrift.rules.pgd108_wrong_argument_count import WrongArgumentCount
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -43,30 +47,74 @@ _REFERENCE_FREE = frozenset(
     }
 )  # fmt: skip
 _VALIDATION = re.compile(r"number of provided arguments|Required keyword|is not a valid")
+_NARGS = re.compile(r"number of provided arguments \((\d+)\)")
+_CALL = re.compile(r"\s*CALL\s", re.I)
 _ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b", re.I)
 
 
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    tree: exp.Expression | None
+    error: str | None = None
+    # sqlglot's argument-count complaints about its typed functions: (offset, nargs)
+    arity: tuple[tuple[int, int], ...] = ()
+
+
 @lru_cache(maxsize=8192)
-def _parse(sql: str) -> exp.Expression | str:
+def _parse(sql: str) -> _Parsed:
     """The sqlglot tree of ``sql``, or the reason it could not be parsed."""
+    arity: list[tuple[int, int]] = []
     try:
         try:
             trees = sqlglot.parse(sql, dialect="postgres")
         except ParseError as err:
             # Argument-count validation of sqlglot's typed functions is not a syntax error:
-            # parse again without validation (Postgres itself judges built-in arities).
+            # parse again without validation (the built-in list judges arities).
             if not err.errors or not all(_VALIDATION.search(e["description"]) for e in err.errors):
                 raise
+            arity = [_arity_error(sql, e) for e in err.errors if _NARGS.search(e["description"])]
             trees = sqlglot.parse(sql, dialect="postgres", error_level=ErrorLevel.IGNORE)
     except SqlglotError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        return f"sqlglot could not parse the statement: {first}"
+        return _Parsed(None, f"sqlglot could not parse the statement: {first}")
     except Exception as err:  # sqlglot can fail in unexpected ways on odd input
-        return f"sqlglot failed on the statement: {type(err).__name__}: {err}"
+        return _Parsed(None, f"sqlglot failed on the statement: {type(err).__name__}: {err}")
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
-        return "expected exactly one statement" if trees else "empty statement"
-    return trees[0]
+        return _Parsed(None, "expected exactly one statement" if trees else "empty statement")
+    return _Parsed(trees[0], None, tuple(a for a in arity if a[0] >= 0))
+
+
+def _arity_error(sql: str, err: dict[str, Any]) -> tuple[int, int]:
+    line, col = err.get("line") or 1, err.get("col") or 1
+    starts = [0, *(i + 1 for i, c in enumerate(sql) if c == "\n")]
+    offset = starts[min(line, len(starts)) - 1] + col - 1
+    m = _NARGS.search(err["description"])
+    return (offset if 0 <= offset < len(sql) else -1), int(m.group(1)) if m else 0
+
+
+def _report_arity(walker: Walker, sql: str, parsed: _Parsed) -> None:
+    """PGD108 for built-in calls sqlglot found with a wrong number of arguments."""
+    for close, nargs in parsed.arity:
+        if sql[close] != ")":
+            continue
+        depth, i = 0, close
+        while i >= 0:
+            depth += {")": 1, "(": -1}.get(sql[i], 0)
+            if depth == 0:
+                break
+            i -= 1
+        m = re.search(r"([A-Za-z_][\w$]*)\s*$", sql[:i]) if i > 0 else None
+        if m is None:
+            continue
+        name = m.group(1).lower()
+        if is_builtin_function(name, nargs) is False:
+            plural = "argument" if nargs == 1 else "arguments"
+            walker.report(
+                WrongArgumentCount,
+                f"function {name}() called with {nargs} {plural}, which no overload takes",
+                (m.start(1) - walker.shift, m.end(1) - walker.shift),
+            )
 
 
 def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:
@@ -95,12 +143,18 @@ def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:
 
 
 def _resolve_statement(text: str, env: Env) -> Resolution:
-    tree = _parse(text)
+    call = _CALL.match(text)
+    if call is not None:  # CALL proc(…): resolve as SELECT proc(…)
+        sql = _WRAP + text[call.end() :]
+        return _resolve_expression(text, env, sql, len(_WRAP) - call.end(), procedure=True)
+    parsed = _parse(text)
+    tree = parsed.tree
+    if tree is None:
+        return Resolution(unanalysed=parsed.error)
     if isinstance(tree, exp.Command):
         return _command(text, tree, env)
-    if isinstance(tree, str):
-        return Resolution(unanalysed=tree)
     walker = Walker(env, text, 0)
+    _report_arity(walker, text, parsed)
     if isinstance(tree, exp.Create):
         return _create(tree, walker)
     if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
@@ -122,7 +176,7 @@ def _command(text: str, tree: exp.Command, env: Env) -> Resolution:
     if keyword == "CREATE" and _ON_COMMIT.search(text):
         # CREATE TEMP TABLE … ON COMMIT DROP: sqlglot does not know the clause; blank it.
         stripped = _ON_COMMIT.sub(lambda m: " " * len(m.group(0)), text)
-        tree2 = _parse(stripped)
+        tree2 = _parse(stripped).tree
         if isinstance(tree2, exp.Create):
             return _create(tree2, Walker(env, text, 0))
     return Resolution(unanalysed=f"sqlglot parsed the statement as an opaque {keyword} command")
@@ -166,13 +220,18 @@ def _create(tree: exp.Create, walker: Walker) -> Resolution:
     return Resolution(findings=walker.findings, created_relations=(rel,))
 
 
-def _resolve_expression(text: str, env: Env, sql: str, shift: int) -> Resolution:
-    tree = _parse(sql)
-    if isinstance(tree, str):
-        return Resolution(unanalysed=tree)
+def _resolve_expression(
+    text: str, env: Env, sql: str, shift: int, procedure: bool = False
+) -> Resolution:
+    parsed = _parse(sql)
+    tree = parsed.tree
+    if tree is None:
+        return Resolution(unanalysed=parsed.error)
     if not isinstance(tree, exp.Select):
         return Resolution(unanalysed="the expression did not parse as an expression")
     walker = Walker(env, text, shift)
+    walker.procedure_call = procedure
+    _report_arity(walker, sql, parsed)
     scope = Scope()
     for item in tree.expressions:
         walker.expr(item, scope, {})
@@ -242,7 +301,7 @@ def _check_target(text: str, target: str, start: int, env: Env) -> Resolution:
     """``rec.field := …``: the field must exist in a record of known shape."""
     if "." not in target:
         return Resolution()
-    tree = _parse(_WRAP + " " * start + target)
+    tree = _parse(_WRAP + " " * start + target).tree
     if not isinstance(tree, exp.Select) or not tree.expressions:
         return Resolution()
     col = tree.expressions[0]

@@ -30,6 +30,10 @@ Ctes = dict[str, Shape]
 UNKNOWN: Shape = (None, None)
 
 # sqlglot's typed nodes for set-returning functions -> Postgres names
+_POPULATE = frozenset(
+    {"jsonb_populate_record", "jsonb_populate_recordset", "json_populate_record",
+     "json_populate_recordset"}
+)  # fmt: skip
 _TYPED_SRFS = {exp.ExplodingGenerateSeries: "generate_series", exp.Unnest: "unnest"}
 
 
@@ -321,6 +325,10 @@ class Walker(RefWalker):
     def _function_shape(self, fn: exp.Expression, name: str, schema: str | None) -> Shape:
         if isinstance(fn, exp.ExplodingGenerateSeries):
             return (name,), (None,)
+        if name in _POPULATE and isinstance(fn, exp.Anonymous) and fn.expressions:
+            rel = self._row_type_of(fn.expressions[0])
+            if rel is not None:
+                return rel.column_names, tuple(c.type for c in rel.columns)
         nargs = len(fn.expressions) if isinstance(fn, exp.Anonymous) else None
         fns = self.catalog.find_functions(name, schema, self.search_path)
         if nargs is not None:
@@ -353,6 +361,22 @@ class Walker(RefWalker):
             if name in BUILTIN_SCALAR_SRFS:
                 return (name,), (None,)
         return UNKNOWN
+
+    def _row_type_of(self, node: exp.Expression) -> Relation | None:
+        """The relation of ``NULL::some_table`` (a row-type argument)."""
+        if not isinstance(node, exp.Cast):
+            return None
+        kind = node.args["to"].args.get("kind")
+        if isinstance(kind, exp.Identifier):
+            name, schema = fold(kind), None
+        elif isinstance(kind, exp.Dot):
+            name, schema = fold(kind.expression), fold(kind.this)
+        else:
+            return None
+        found = self.catalog.find_type(name, schema, self.search_path)
+        if isinstance(found, Relation):
+            return found
+        return self.env.temp_relations.get(name) if schema is None else None
 
     # -- DML -------------------------------------------------------------------------
 
@@ -504,8 +528,18 @@ class Walker(RefWalker):
             if node.args.get("table") is not None:
                 # SET composite.field = … (a subfield of a composite column)
                 head = fold(node.args["table"])
-                if target.has(head):
-                    return head
+                if target.has(head) is not False:
+                    return head if target.has(head) else None
+                rel = target.relation.name if target.relation else target.name
+                self.report(
+                    UnknownColumn,
+                    f'column "{head}" of relation "{rel}" does not exist',
+                    node.args["table"],
+                    "a SET target is a column name: do not qualify it with the table"
+                    if head == target.name
+                    else did_you_mean(head, target.columns or ()),
+                )
+                return None
         else:
             ident = node
         if not isinstance(ident, exp.Identifier):
