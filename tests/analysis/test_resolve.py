@@ -232,9 +232,9 @@ STATEMENTS: list[Case] = [
     ),
     # -- functions -----------------------------------------------------------------------
     (
-        "SELECT coalesce(max(chunk_index), 0), count(*), nullif(status, ''), "
-        "greatest(1, 2), extract(epoch FROM now() - started_at), started_at::date, "
-        "CAST(id AS text), jsonb_build_object('a', 1), to_char(now(), 'YYYY') "
+        "SELECT coalesce(max(chunk_index), 0), count(*), nullif(max(status), ''), "
+        "greatest(1, 2), extract(epoch FROM now() - max(started_at)), min(started_at)::date, "
+        "CAST(max(id) AS text), jsonb_build_object('a', 1), to_char(now(), 'YYYY') "
         "FROM chunked_sync_jobs",
         [],
     ),
