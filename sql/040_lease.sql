@@ -98,7 +98,7 @@ BEGIN
             SET status = 'pending',
                 lease_token = NULL,
                 lease_expires_at = NULL,
-                run_after = p_now,
+                run_after = v_queue.lease_expires_at,  -- due since the lease ended
                 last_error = format('lease of worker %s expired at %s',
                                     v_queue.worker_id, v_queue.lease_expires_at),
                 updated_at = p_now

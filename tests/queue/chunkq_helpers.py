@@ -54,12 +54,14 @@ class Queue:
         max_attempts: int = 5,
         account: str = "acct",
         emails: int = 100,
-        now: datetime = T0,
+        now: datetime | None = T0,
     ) -> SyncJob:
-        """A sync job with chunks (a count, or explicit chunk_index values in insert order)."""
+        """A sync job with chunks (a count, or explicit chunk_index values in insert order),
+        enqueued at ``now`` (``None``: the server's real clock, for worker tests)."""
         indexes = list(range(chunks)) if isinstance(chunks, int) else chunks
         with self.conn.transaction():
-            self.conn.execute("SELECT set_config('chunkq.now', %s, true)", (now.isoformat(),))
+            if now is not None:
+                self.conn.execute("SELECT set_config('chunkq.now', %s, true)", (now.isoformat(),))
             job_id = self.value(
                 "INSERT INTO sync_jobs (account_id, max_attempts) VALUES (%s, %s) RETURNING id",
                 (account, max_attempts),
