@@ -24,9 +24,9 @@ _SETTINGS = re.compile(r"--\s*case:\s*(.+)$")
 def _cases() -> list[Path]:
     out: list[Path] = []
     for p in sorted(CASES.rglob("*")):
-        if p.is_dir() and p.name.endswith(".case"):
-            out.append(p)
-        elif p.suffix == ".sql" and not any(part.endswith(".case") for part in p.parts):
+        folder_case = p.is_dir() and p.name.endswith(".case")
+        file_case = p.suffix == ".sql" and not any(part.endswith(".case") for part in p.parts)
+        if folder_case or file_case:
             out.append(p)
     return out
 

@@ -51,6 +51,10 @@ _INTERNAL = {
     "timestamptz": "timestamp with time zone",
     "timestamp": "timestamp without time zone",
 }
+_ALIAS = re.compile(
+    r'(?<![\w$])("[^"]+"|[A-Za-z_]\w*)\s+alias\s+for\s+(\$\d+|"[^"]+"|[A-Za-z_]\w*)',
+    re.IGNORECASE,
+)
 _CASE_PREFIX = re.compile(r'^"(__Case__Variable_\d+__)" IN \(')
 
 
@@ -162,6 +166,15 @@ class _Walker:
         if info.is_event_trigger:
             for name, typ in _EVENT_TRIGGER_VARS:
                 scope[name] = Variable(name, typ)
+        for m in _ALIAS.finditer(self.fn.body):
+            alias, target = _fold_ident(m.group(1)), m.group(2)
+            if target.startswith("$"):
+                n = int(target[1:])
+                p = info.params[n - 1] if 0 < n <= len(info.params) else None
+                var = self._typed_variable(alias, p.type) if p is not None else None
+            else:
+                var = scope.get(_fold_ident(target))
+            scope[alias] = replace(var, name=alias) if var else Variable(alias, None)
         if info.kind != "do":
             self.env.labels[info.name] = {k: v for k, v in scope.items() if k != "found"}
         # Declared variables no block claimed are visible everywhere (best effort).
@@ -242,6 +255,11 @@ class _Walker:
         if not name:
             return None
         constant = bool(datum.get("isconst"))
+        real = self.fn.declared_types.get(name)
+        if real is not None and kind in ("PLpgSQL_var", "PLpgSQL_rec"):
+            if real.lower().replace(" ", "").endswith("%rowtype"):
+                real = real[: real.lower().rindex("%")].strip()
+            return self._typed_variable(name, real, constant)
         if kind == "PLpgSQL_var":
             typname = datum.get("datatype", {}).get("PLpgSQL_type", {}).get("typname", "")
             low = typname.lower()
@@ -735,6 +753,12 @@ def _fold_type(type_text: str) -> str:
         return type_text
     schema, name = split_qualified(type_text.lower())
     return f"{schema}.{name}" if schema else name
+
+
+def _fold_ident(ident: str) -> str:
+    if ident.startswith('"') and ident.endswith('"'):
+        return ident[1:-1].replace('""', '"')
+    return ident.lower()
 
 
 def _child_lists(kind: str, stmt: dict[str, Any]) -> Iterator[tuple[list[Any], int]]:

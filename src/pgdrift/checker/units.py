@@ -134,7 +134,9 @@ def _plpgsql(
 ) -> UnitResult:
     body = stmt.body
     assert body is not None
-    fn = parse_function(stmt.text, body.file_offset(0) - stmt.start, body.text)
+    fn = parse_function(
+        stmt.text, body.file_offset(0) - stmt.start, body.text, _scalar_types(catalog, search_path)
+    )
     context = info.context
     result = UnitResult([], functions=1)
     if fn.tree is None:
@@ -171,6 +173,20 @@ def _plpgsql(
     return result
 
 
+def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
+    """Whether a declared type name is an enum or a domain (a scalar pglast cannot see)."""
+    from pgdrift.catalog.names import split_qualified
+
+    def scalar(type_text: str) -> bool:
+        schema, name = split_qualified(type_text.lower())
+        for s in (schema,) if schema else search_path:
+            if (s, name) in catalog.enums or (s, name) in catalog.domains:
+                return True
+        return False
+
+    return scalar
+
+
 def _do(
     sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
 ) -> UnitResult:
@@ -178,7 +194,7 @@ def _do(
     result = UnitResult([], functions=1)
     if body is None or (stmt.language or "plpgsql") != "plpgsql":
         return result
-    fn = parse_do(body.text)
+    fn = parse_do(body.text, _scalar_types(catalog, search_path))
     info = RoutineInfo("", "", kind="do")
     if fn.tree is None:
         at = body.file_offset(fn.error_offset)

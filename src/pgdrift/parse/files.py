@@ -163,6 +163,9 @@ def _token_end(text: str, at: int) -> int:
     return min(m.end(), at + 40) if m else at
 
 
+_COMMENTS = ("SQL_COMMENT", "C_COMMENT")
+
+
 def _pieces(tokens: list[Any]) -> list[tuple[int, int]]:
     """Byte ranges of statements: split at top-level ';', keeping BEGIN ATOMIC … END whole."""
     pieces: list[tuple[int, int]] = []
@@ -170,6 +173,7 @@ def _pieces(tokens: list[Any]) -> list[tuple[int, int]]:
     atomic = 0
     case = 0
     prev = ""
+    tokens = [t for t in tokens if t.name not in _COMMENTS]
     for tok in tokens:
         name = tok.name
         if start is None:
@@ -284,7 +288,7 @@ def _stmt_tokens(stmt: Statement) -> list[tuple[str, int, int]]:
         tokens = parser.scan(stmt.text)
     except parser.ParseError:
         return []
-    return [(t.name, t.start, t.end + 1) for t in tokens]
+    return [(t.name, t.start, t.end + 1) for t in tokens if t.name not in _COMMENTS]
 
 
 def _atomic_bodies(stmt: Statement, text: str) -> list[Body]:

@@ -22,6 +22,7 @@ statement's line, with blanks as wildcards, recovers its exact offset.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,9 @@ class PlFunction:
     error: str | None = None
     error_offset: int = 0
     rewritten: bool = False
+    # Declared types rewritten before compiling (``%ROWTYPE`` -> record, enum/domain ->
+    # int): variable name -> the type text as written.
+    declared_types: dict[str, str] = field(default_factory=dict)
     _line_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -133,16 +137,23 @@ def _find_with_blanks(body: str, text: str, start: int) -> int | None:
     return None
 
 
-def parse_function(text: str, body_start: int, body: str | None = None) -> PlFunction:
+def parse_function(
+    text: str,
+    body_start: int,
+    body: str | None = None,
+    scalar_type: Callable[[str], bool] | None = None,
+) -> PlFunction:
     """Parse a CREATE FUNCTION / PROCEDURE ``text`` whose body starts at ``body_start``.
 
     ``body`` is the body as the server sees it (defaults to the text from ``body_start`` to
-    the closing delimiter, for dollar-quoted bodies). Never raises.
+    the closing delimiter, for dollar-quoted bodies). ``scalar_type`` says whether a
+    declared type name is a user-defined scalar (enum, domain), which pglast would
+    otherwise take for a record. Never raises.
     """
     if body is None:
         body = _dollar_body(text, body_start)
     fn = PlFunction(body)
-    work = text
+    work = _prerewrite(text, body_start, len(body), scalar_type, fn.declared_types)
     for _attempt in range(12):
         try:
             result = parse_plpgsql(work)
@@ -172,13 +183,64 @@ def parse_function(text: str, body_start: int, body: str | None = None) -> PlFun
     return fn
 
 
-def parse_do(body: str) -> PlFunction:
+def parse_do(body: str, scalar_type: Callable[[str], bool] | None = None) -> PlFunction:
     """Parse the body of a DO block (wrapped into a function, body offsets unchanged)."""
     tag = "$pgdrift_do$"
     while tag in body:
         tag = tag[:-1] + "x$"
     head = f"CREATE FUNCTION pg_temp.pgdrift_do() RETURNS void LANGUAGE plpgsql AS {tag}"
-    return parse_function(head + body + tag, len(head), body)
+    return parse_function(head + body + tag, len(head), body, scalar_type)
+
+
+_DECL_ROWTYPE = re.compile(
+    r'(?<![\w$."])((?:"[^"]+"|[A-Za-z_]\w*))\s+(?:constant\s+)?'
+    r'((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))*\s*%\s*rowtype)',
+    re.IGNORECASE,
+)
+_DECL_SIMPLE = re.compile(
+    r'(?<![\w$."])((?:"[^"]+"|[A-Za-z_]\w*))\s+(?:constant\s+)?'
+    r"((?:[A-Za-z_][\w$]*\.)?[A-Za-z_][\w$]*)(?=\s*(?:;|:=|=|\bdefault\b|\bnot\s+null\b|\bcollate\b))",
+    re.IGNORECASE,
+)
+
+
+def _prerewrite(
+    work: str,
+    body_start: int,
+    body_len: int,
+    scalar_type: Callable[[str], bool] | None,
+    declared: dict[str, str],
+) -> str:
+    """Rewrite, before compiling, declarations pglast mis-types without a catalog:
+    ``x tbl%ROWTYPE`` -> ``x record`` (so ``x.col := …`` compiles) and variables of an
+    enum/domain type -> ``int`` (so they are scalars, not records). Same lengths."""
+    body_end = body_start + body_len
+    body = work[body_start:body_end]
+    out = list(body)
+
+    def put(start: int, end: int, repl: str) -> None:
+        out[start:end] = list(repl.ljust(end - start))
+
+    for m in _DECL_ROWTYPE.finditer(body):
+        name = _fold_ident(m.group(1))
+        declared.setdefault(name, m.group(2))
+        put(m.start(2), m.end(2), "record")
+    if scalar_type is not None:
+        for m in _DECL_SIMPLE.finditer(body):
+            type_text = m.group(2)
+            if len(type_text) >= 3 and scalar_type(type_text):
+                declared.setdefault(_fold_ident(m.group(1)), type_text)
+                put(m.start(2), m.end(2), "int")
+    new_body = "".join(out)
+    if new_body == body:
+        return work
+    return work[:body_start] + new_body + work[body_end:]
+
+
+def _fold_ident(ident: str) -> str:
+    if ident.startswith('"') and ident.endswith('"'):
+        return ident[1:-1].replace('""', '"')
+    return ident.lower()
 
 
 def _dollar_body(text: str, body_start: int) -> str:

@@ -1,0 +1,27 @@
+CREATE TABLE accounts (
+    id         bigserial PRIMARY KEY,
+    email      text NOT NULL,
+    name       text,
+    balance    numeric NOT NULL DEFAULT 0,
+    status     text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'closed')),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE orders (
+    id         bigserial PRIMARY KEY,
+    account_id bigint NOT NULL REFERENCES accounts (id),
+    total      numeric NOT NULL,
+    state      text NOT NULL DEFAULT 'new',
+    placed_at  timestamptz DEFAULT now(),
+    meta       jsonb
+);
+CREATE TABLE order_items (order_id bigint REFERENCES orders (id), sku text, qty int, price numeric);
+CREATE TYPE pair AS (a int, b text);
+
+CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$
+
+BEGIN
+  CREATE TEMP TABLE tmp_ids (id bigint, note text) ON COMMIT DROP;
+  INSERT INTO tmp_ids (id, note) SELECT id, email FROM accounts;
+  PERFORM note FROM tmp_ids;
+  PERFORM nte FROM tmp_ids; -- expect: PGD101(note)
+END $$;

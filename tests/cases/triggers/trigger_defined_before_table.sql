@@ -1,0 +1,8 @@
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := now();
+  NEW.updatd_at := now(); -- expect: PGD103(updated_at)
+  RETURN NEW;
+END $$;
+CREATE TABLE things (id int, updated_at timestamptz);
+CREATE TRIGGER things_stamp BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION stamp();
