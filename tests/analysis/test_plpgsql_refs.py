@@ -131,6 +131,16 @@ def test_no_conflict_outside_plpgsql() -> None:
     assert found("SELECT status FROM chunked_sync_jobs", env=env) == []
 
 
+def test_variable_conflict_option() -> None:
+    env = plpgsql_env(status=Variable("status", "text"))
+    env.variable_conflict = "use_column"
+    assert found("SELECT status FROM chunked_sync_jobs", env=env) == []
+    env.variable_conflict = "use_variable"
+    assert found("SELECT status FROM chunked_sync_jobs WHERE chunk_index = 1", env=env) == []
+    env.variable_conflict = "error"
+    assert found("SELECT status FROM chunked_sync_jobs", env=env) == [("PGD106", "status")]
+
+
 def test_labels_and_function_name_qualify_variables() -> None:
     v = Variable("v_total", "integer")
     env = plpgsql_env(v_total=v)

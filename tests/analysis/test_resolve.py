@@ -281,6 +281,13 @@ STATEMENTS: list[Case] = [
         [("PGD101", "r.chunk_nr")],
     ),
     ("UPDATE chunked_sync_jobs c SET c.status = 'pending'", [("PGD101", "c")]),
+    # -- syntax sqlglot lacks, blanked on a retry ----------------------------------------
+    ("INSERT INTO chunked_sync_jobs (id) OVERRIDING SYSTEM VALUE VALUES (1)", []),
+    ("INSERT INTO chunked_sync_jobs (idd) OVERRIDING USER VALUE VALUES (1)", [("PGD101", "idd")]),
+    ("SELECT id FROM chunked_sync_jobs ORDER BY id USING <", []),
+    ("SELECT id FROM chunked_sync_jobs ORDER BY idx USING >", [("PGD101", "idx")]),
+    ("UPDATE chunked_sync_jobs SET chunk_index = chunk_index + 1 WHERE CURRENT OF cur", []),
+    ("UPDATE chunked_sync_jobs SET chunk_idx = 1 WHERE CURRENT OF cur", [("PGD101", "chunk_idx")]),
     # -- DDL and others ------------------------------------------------------------------
     ("DROP TABLE IF EXISTS nothing_here", []),
     ("TRUNCATE chunked_sync_jobs", []),

@@ -53,6 +53,9 @@ class Env:
     plpgsql: bool = True
     # LANGUAGE sql bodies reference parameters as $1 or by name (names lose to columns there).
     params_lose_to_columns: bool = False
+    # The body's `#variable_conflict` option: "error" (default), "use_variable" (a name that
+    # is a variable is the variable), "use_column" (a column wins, as in LANGUAGE sql).
+    variable_conflict: str = "error"
 
     def lookup_variable(self, name: str) -> Variable | None:
         return self.variables.get(name)

@@ -186,8 +186,11 @@ class RefWalker:
             return
         if output_names and name in scope.output_names:
             return
-        src, matches, maybe = scope.lookup(name)
         var = self.env.lookup_variable(name)
+        if var is not None and self.env.variable_conflict == "use_variable":
+            self.col_info[id(node)] = (var.type, None)
+            return
+        src, matches, maybe = scope.lookup(name)
         if src is not None:
             if len(matches) > 1:
                 labels = ", ".join(m.name or m.describe for m in matches)
@@ -197,7 +200,7 @@ class RefWalker:
                     node,
                     f'qualify it, e.g. "{matches[0].name}.{name}"' if matches[0].name else None,
                 )
-            elif var is not None and self.env.plpgsql and not self.env.params_lose_to_columns:
+            elif var is not None and self._conflicts_are_errors():
                 self.report(
                     VariableConflict,
                     f'column reference "{name}" is ambiguous: it is both a column of '
@@ -230,8 +233,7 @@ class RefWalker:
                 var is not None
                 and var.is_record
                 and (var.fields is None or name in var.fields)
-                and self.env.plpgsql
-                and not self.env.params_lose_to_columns
+                and self._conflicts_are_errors()
             ):
                 self.report(
                     VariableConflict,
@@ -270,6 +272,10 @@ class RefWalker:
             return
         help_ = did_you_mean(qual, [*scope.source_names(), *self.env.variables])
         self.report(UnknownRelation, f'missing FROM-clause entry for table "{qual}"', node, help_)
+
+    def _conflicts_are_errors(self) -> bool:
+        env = self.env
+        return env.plpgsql and not env.params_lose_to_columns and env.variable_conflict == "error"
 
     def record_field(self, node: exp.Expression, var: Variable, name: str) -> None:
         fields = var.fields

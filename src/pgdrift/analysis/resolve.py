@@ -60,9 +60,35 @@ class _Parsed:
     arity: tuple[tuple[int, int], ...] = ()
 
 
+# Postgres syntax sqlglot does not parse, blanked (same length, offsets kept) on a retry:
+# the clauses carry no reference to check.
+_REWRITES = (
+    (re.compile(r"\bOVERRIDING\s+(SYSTEM|USER)\s+VALUE\b", re.I), None),
+    (re.compile(r"\bUSING\s*(OPERATOR\s*\([^)]*\)|[<>=~!@#%^&|`?+*/-]+)", re.I), None),
+    (re.compile(r"\bCURRENT\s+OF\s+(\w+|\"[^\"]*\")", re.I), "TRUE"),
+)
+
+
+def _rewrite(sql: str) -> str:
+    for pattern, replacement in _REWRITES:
+        sql = pattern.sub(lambda m, r=replacement: (r or "").ljust(len(m.group(0))), sql)
+    return sql
+
+
 @lru_cache(maxsize=8192)
 def _parse(sql: str) -> _Parsed:
     """The sqlglot tree of ``sql``, or the reason it could not be parsed."""
+    parsed = _parse_once(sql)
+    if parsed.tree is None:
+        rewritten = _rewrite(sql)
+        if rewritten != sql:
+            retry = _parse_once(rewritten)
+            if retry.tree is not None:
+                return retry
+    return parsed
+
+
+def _parse_once(sql: str) -> _Parsed:
     arity: list[tuple[int, int]] = []
     try:
         try:
