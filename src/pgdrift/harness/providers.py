@@ -177,6 +177,9 @@ def _try_embedded(opts: ServerOptions) -> Server:
 
 def docker_engine_error() -> str | None:
     """None when a Docker engine answers, else why not."""
+    host = os.environ.get("DOCKER_HOST")
+    if not host and not Path("/var/run/docker.sock").exists():
+        return "no Docker engine (DOCKER_HOST unset, no /var/run/docker.sock)"
     try:
         import docker
     except ImportError:
@@ -191,13 +194,13 @@ def docker_engine_error() -> str | None:
 
 
 def _try_docker(opts: ServerOptions) -> Server:
+    why = docker_engine_error()
+    if why is not None:
+        raise _Skip(why)
     try:
         from testcontainers.postgres import PostgresContainer
     except ImportError:
         raise _Skip("testcontainers is not installed (pip install pgdrift[containers])") from None
-    why = docker_engine_error()
-    if why is not None:
-        raise _Skip(why)
     container = PostgresContainer(opts.docker_image, driver=None)
     try:
         container.start()
