@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pgdrift.analysis.env import Env, Variable
 from pgdrift.catalog.model import (
+    COMPOSITE_TYPE,
     OUT,
     TABLE_COLUMN,
     VIEW,
@@ -73,6 +74,19 @@ def make_catalog() -> Catalog:
             "active_jobs",
             VIEW,
             columns=(Column("id", "bigint"), Column("chunks", "bigint")),
+        )
+    )
+    cat.add_relation(
+        Relation(
+            "public",
+            "address",
+            COMPOSITE_TYPE,
+            columns=(Column("street", "text"), Column("city", "text")),
+        )
+    )
+    cat.add_relation(
+        Relation(
+            "public", "people", columns=(Column("id", "bigint"), Column("home", "public.address"))
         )
     )
     cat.enums[("public", "job_state")] = EnumType(

@@ -26,6 +26,8 @@ CREATE TABLE chunked_sync_jobs (
 CREATE TABLE sync_jobs (id bigint PRIMARY KEY, account_id bigint, state job_state,
     total_chunks integer, created_at timestamptz);
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text, "Name" text);
+CREATE TYPE address AS (street text, city text);
+CREATE TABLE people (id bigint, home address);
 CREATE TABLE audit.events (id bigint, what text);
 CREATE VIEW active_jobs AS SELECT j.id, count(c.id) AS chunks
     FROM sync_jobs j JOIN chunked_sync_jobs c ON c.job_id = j.id GROUP BY j.id;

@@ -29,6 +29,8 @@ CASES = [
     ("expression", "v_count > 0 AND found", []),
     ("expression", "v_cont > 0", [("PGD101", "v_cont")]),
     ("expression", "(v_chunk).status = 'pending'", []),
+    ("expression", "(v_chunk).stat IS NULL", [("PGD103", "(v_chunk).stat")]),
+    ("expression", "( v_any ).whatever", []),
     ("expression", "v_chunk.status = 'complete'", [("PGD107", "'complete'")]),
     ("expression", "(SELECT count(*) FROM chunked_sync_jobs WHERE job_id = p_job_id)", []),
     (

@@ -71,6 +71,11 @@ STATEMENTS: list[Case] = [
     ("SELECT c.* FROM chunked_sync_jobs c", []),
     ("SELECT d.* FROM chunked_sync_jobs c", [("PGD102", "d.*")]),
     ("SELECT (c).status FROM chunked_sync_jobs c", []),
+    ("SELECT (c).stat FROM chunked_sync_jobs c", [("PGD101", "(c).stat")]),
+    ("SELECT (home).city, (p.home).street FROM people p", []),
+    ("SELECT (home).town FROM people p", [("PGD101", "(home).town")]),
+    ("SELECT (p.home).zip FROM people p", [("PGD101", "(p.home).zip")]),
+    ("UPDATE people SET home.city = 'x'", []),
     # -- subqueries and derived tables --------------------------------------------------
     ("SELECT s.n FROM (SELECT count(*) AS n FROM chunked_sync_jobs) s", []),
     ("SELECT s.m FROM (SELECT count(*) AS n FROM chunked_sync_jobs) s", [("PGD101", "s.m")]),

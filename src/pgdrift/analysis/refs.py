@@ -127,6 +127,7 @@ class RefWalker:
                     self.expr(arg, scope, ctes)
                 return
             self.expr(node.this, scope, ctes)  # (rec).field: the field is not a reference
+            self.field_access(node, scope)
             return
         if isinstance(node, exp.Anonymous):
             self.call(node, None, node)
@@ -151,6 +152,57 @@ class RefWalker:
         elif isinstance(node, exp.Case) and node.this is not None:
             for branch in node.args.get("ifs") or ():
                 self.check_compared_literal(node.this, branch.this)
+
+    def field_access(self, node: exp.Dot, scope: Scope) -> None:
+        """``(rec).field`` / ``(t).col`` / ``(t.composite_col).field``."""
+        inner = node.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        if not isinstance(inner, exp.Column) or not isinstance(node.expression, exp.Identifier):
+            return
+        field = fold(node.expression)
+        names = [fold(p) for p in inner.parts]
+        if any(isinstance(p, exp.Star) for p in inner.parts) or field == "*":
+            return
+        if len(names) == 1:
+            src, _, maybe = scope.lookup(names[0])
+            if src is None and not maybe:
+                whole = scope.find_source(names[0])
+                if whole is not None:
+                    if whole.has(field) is False:
+                        self.report(
+                            UnknownColumn,
+                            f"column {names[0]}.{field} does not exist",
+                            self._dot_span(node),
+                            did_you_mean(field, whole.columns or ()),
+                        )
+                    return
+                var = self.env.lookup_variable(names[0])
+                if var is not None:
+                    self.record_field(node, var, field, span=self._dot_span(node))
+                    return
+        info = self.col_info.get(id(inner))
+        rel = self._composite(info[0]) if info and info[0] else None
+        if rel is not None and rel.column(field) is None:
+            self.report(
+                UnknownColumn,
+                f'column "{field}" not found in data type {rel.qualified_name}',
+                self._dot_span(node),
+                did_you_mean(field, rel.column_names),
+            )
+
+    def _dot_span(self, node: exp.Dot) -> tuple[int, int]:
+        starts = [n.meta["start"] for n in node.walk() if n.meta and "start" in n.meta]
+        ends = [n.meta["end"] + 1 for n in node.walk() if n.meta and "end" in n.meta]
+        if not starts:
+            return self.span(node)
+        lo, hi = min(starts) - self.shift, max(ends) - self.shift
+        j = lo - 1
+        while j >= 0 and self.text[j].isspace():
+            j -= 1
+        if j >= 0 and self.text[j] == "(":
+            lo = j
+        return max(0, lo), min(hi, len(self.text))
 
     # -- column references -----------------------------------------------------------
 
@@ -277,7 +329,13 @@ class RefWalker:
         env = self.env
         return env.plpgsql and not env.params_lose_to_columns and env.variable_conflict == "error"
 
-    def record_field(self, node: exp.Expression, var: Variable, name: str) -> None:
+    def record_field(
+        self,
+        node: exp.Expression,
+        var: Variable,
+        name: str,
+        span: tuple[int, int] | None = None,
+    ) -> None:
         fields = var.fields
         relation = var.relation
         types = var.field_types
@@ -304,7 +362,7 @@ class RefWalker:
         self.report(
             UnknownRecordField,
             f'column "{name}" does not exist in record {var.name}{where}',
-            node,
+            span or node,
             did_you_mean(name, fields),
         )
 
