@@ -53,6 +53,9 @@ class Config:
     output: str | None = None  # write the report to this file instead of stdout
     color: bool | None = None  # None = only on a terminal
     progress: bool = True  # progress display on long runs (only ever on a terminal)
+    # drift (snapshot / diff): globs over "schema", "schema.object", "schema.table.column"
+    drift_ignore: tuple[str, ...] = ()
+    snapshot_schemas: tuple[str, ...] = ()  # schemas to snapshot/diff; empty = all non-system
 
     def rule_enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):
@@ -112,7 +115,15 @@ class Config:
 
 
 _INTERNAL = {"root", "config_file", "unknown_keys"}
-_TUPLE_KEYS = {"paths", "search_path", "exclude", "select", "ignore"}
+_TUPLE_KEYS = {
+    "paths",
+    "search_path",
+    "exclude",
+    "select",
+    "ignore",
+    "drift_ignore",
+    "snapshot_schemas",
+}
 _STR_KEYS = {"schema", "dsn", "cache_dir", "format", "baseline", "fail_on", "output"}
 _BOOL_KEYS = {"cache", "progress"}
 _CHOICES = {"format": OUTPUT_FORMATS, "fail_on": FAIL_ON}

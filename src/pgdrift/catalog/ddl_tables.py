@@ -166,7 +166,34 @@ def make_constraint(rel: Relation, con: Any, column: str | None = None) -> Const
             name = choose_name(rel.name, "_".join(cols) or None, label, taken)
     anon = copy.copy(con)
     anon.conname = None
+    if anon.raw_expr is not None:
+        anon.raw_expr = canonical_expr(anon.raw_expr)
     return Constraint(name, _KIND_WORD[kind], deparse(anon), cols)
+
+
+def canonical_expr(expr: Any) -> Any:
+    """Rewrite ``(ARRAY[a::t1, b::t1])::t2[]`` as ``ARRAY[(a::t1)::t2, (b::t1)::t2]``.
+
+    Postgres prints a CHECK (varchar_col IN (...)) in the first form and, once that text is
+    loaded again, in the second: both mean the same, so compare them in one form."""
+    from pglast.visitors import Visitor
+
+    class _Push(Visitor):  # type: ignore[misc]
+        def visit_TypeCast(self, ancestors: Any, node: ast.TypeCast) -> Any:
+            arg, tn = node.arg, node.typeName
+            if isinstance(arg, ast.A_ArrayExpr) and tn is not None and tn.arrayBounds:
+                elem_type = copy.copy(tn)
+                elem_type.arrayBounds = None
+                return ast.A_ArrayExpr(
+                    elements=tuple(
+                        ast.TypeCast(arg=e, typeName=elem_type) for e in arg.elements or ()
+                    )
+                )
+            return None
+
+    holder = ast.ResTarget(val=expr)
+    _Push()(holder)
+    return holder.val
 
 
 def add_constraint(ctx: DdlContext, rel: Relation, con: Any, column: str | None = None) -> Relation:

@@ -1,0 +1,240 @@
+"""Canonical DDL of introspected objects: what ``pgdrift snapshot`` writes, one file per
+object (``<schema>/<name>.sql``; functions in ``<schema>/functions/<name>.sql`` with all
+overloads; extensions in ``_extensions/<name>.sql``; the schema itself in
+``<schema>/_schema.sql``). Output depends only on the catalog rows, so two snapshots of an
+unchanged database are byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from pgdrift.catalog.names import qualified, quote_ident
+
+if TYPE_CHECKING:
+    from pgdrift.catalog.live import LiveObject
+
+_UNSAFE = re.compile(r"[^\w.$-]|^\.")
+
+
+def file_name(name: str) -> str:
+    """A file name for an object name: unsafe characters as %XX (so it stays unique)."""
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
+
+
+def _obj(schema: str | None, name: str, kind: str, path: str, ddl: str) -> LiveObject:
+    from pgdrift.catalog.live import LiveObject
+
+    return LiveObject(schema, name, kind, path, ddl)
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def render_objects(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
+    out: list[LiveObject] = []
+    for name, _usable in data["schemas"]:
+        out.append(
+            _obj(
+                name,
+                name,
+                "schema",
+                f"{file_name(name)}/_schema.sql",
+                f"CREATE SCHEMA IF NOT EXISTS {quote_ident(name)};\n",
+            )
+        )
+    for ext, schema in data["extensions"]:
+        out.append(
+            _obj(
+                None,
+                ext,
+                "extension",
+                f"_extensions/{file_name(ext)}.sql",
+                f"CREATE EXTENSION IF NOT EXISTS {quote_ident(ext)} WITH SCHEMA "
+                f"{quote_ident(schema)};\n",
+            )
+        )
+    for schema, name, labels in data["enums"]:
+        values = ",\n".join(f"    {_lit(v)}" for v in labels)
+        out.append(
+            _obj(
+                schema,
+                name,
+                "enum",
+                _path(schema, name),
+                f"CREATE TYPE {qualified(schema, name)} AS ENUM (\n{values}\n);\n",
+            )
+        )
+    for schema, name, base, notnull, default, collation, checks in data["domains"]:
+        ddl = f"CREATE DOMAIN {qualified(schema, name)} AS {base}"
+        if collation:
+            ddl += f" COLLATE {collation}"
+        if default is not None:
+            ddl += f" DEFAULT {default}"
+        if notnull:
+            ddl += " NOT NULL"
+        for check in checks or ():
+            ddl += f"\n    CONSTRAINT {check}"
+        out.append(_obj(schema, name, "domain", _path(schema, name), ddl + ";\n"))
+    for row in data["sequences"]:
+        schema, name, typ, start, inc, lo, hi, cache, cycle, _owned = row
+        ddl = (
+            f"CREATE SEQUENCE {qualified(schema, name)} AS {typ} START WITH {start} "
+            f"INCREMENT BY {inc} MINVALUE {lo} MAXVALUE {hi} CACHE {cache}"
+            + (" CYCLE" if cycle else "")
+            + ";\n"
+        )
+        out.append(_obj(schema, name, "sequence", _path(schema, name), ddl))
+    out.extend(_relations(data))
+    out.extend(_functions(data["functions"]))
+    return out
+
+
+def _path(schema: str, name: str) -> str:
+    return f"{file_name(schema)}/{file_name(name)}.sql"
+
+
+_KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "c": "composite type"}
+
+
+def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
+    columns: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in data["columns"]:
+        columns[row[0]].append(row[1:])
+    constraints: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in data["constraints"]:
+        constraints[row[0]].append(row[1:])
+    indexes: dict[int, list[str]] = defaultdict(list)
+    for rel, _name, definition in data["indexes"]:
+        indexes[rel].append(definition)
+    triggers: dict[int, list[str]] = defaultdict(list)
+    for rel, _name, definition in data["triggers"]:
+        triggers[rel].append(definition)
+    owned: dict[str, list[str]] = defaultdict(list)
+    for row in data["sequences"]:
+        schema, name, owner = row[0], row[1], row[9]
+        if owner:
+            table = owner.rsplit(".", 1)[0]
+            owned[table].append(f"ALTER SEQUENCE {qualified(schema, name)} OWNED BY {owner};\n")
+    out = []
+    for (
+        oid,
+        schema,
+        name,
+        kind,
+        persistence,
+        viewdef,
+        bound,
+        partkey,
+        parents,
+        is_part,
+        opts,
+    ) in data["relations"]:
+        q = qualified(schema, name)
+        cols = columns.get(oid, [])
+        cons = constraints.get(oid, [])
+        if kind in ("r", "p"):
+            ddl = _table(q, kind, persistence, cols, cons, bound, partkey, parents, is_part)
+        elif kind == "v":
+            ddl = f"CREATE VIEW {q}{_with(opts)} AS\n{_strip_semicolon(viewdef)};\n"
+        elif kind == "m":
+            ddl = (
+                f"CREATE MATERIALIZED VIEW {q}{_with(opts)} AS\n{_strip_semicolon(viewdef)}\n"
+                "WITH NO DATA;\n"
+            )
+        else:
+            attrs = ",\n".join(
+                f"    {quote_ident(c[0])} {c[1]}" + (f" COLLATE {c[6]}" if c[6] else "")
+                for c in cols
+            )
+            ddl = f"CREATE TYPE {q} AS (\n{attrs}\n);\n"
+        extra = []
+        for con_name, contype, definition, local, inherited in cons:
+            if contype == "f" and local and not inherited:
+                extra.append(
+                    f"ALTER TABLE {q} ADD CONSTRAINT {quote_ident(con_name)} {definition};\n"
+                )
+        extra.extend(owned.get(q, []))
+        extra.extend(f"{d};\n" for d in indexes.get(oid, []))
+        extra.extend(f"{d};\n" for d in triggers.get(oid, []))
+        if extra:
+            ddl += "\n" + "".join(extra)
+        out.append(_obj(schema, name, _KIND[kind], _path(schema, name), ddl))
+    return out
+
+
+def _with(opts: list[str] | None) -> str:
+    return f" WITH ({', '.join(opts)})" if opts else ""
+
+
+def _strip_semicolon(text: str | None) -> str:
+    return (text or "").strip().rstrip(";").rstrip()
+
+
+def _table(
+    q: str,
+    kind: str,
+    persistence: str,
+    cols: list[tuple[Any, ...]],
+    cons: list[tuple[Any, ...]],
+    bound: str | None,
+    partkey: str | None,
+    parents: list[str] | None,
+    is_partition: bool,
+) -> str:
+    unlogged = "UNLOGGED " if persistence == "u" else ""
+    suffix = f" PARTITION BY {partkey}" if partkey else ""
+    local_checks = [
+        f"    CONSTRAINT {quote_ident(n)} {d}"
+        for n, t, d, local, inherited in cons
+        if t != "f" and local and not inherited
+    ]
+    if is_partition and parents:
+        head = f"CREATE {unlogged}TABLE {q} PARTITION OF {parents[0]}"
+        body = local_checks
+        text = head + (" (\n" + ",\n".join(body) + "\n)" if body else "")
+        return f"{text}\n{bound}{suffix};\n"
+    lines = []
+    for name, typ, notnull, default, identity, generated, collation, local in cols:
+        if parents and not local:
+            continue
+        line = f"    {quote_ident(name)} {typ}"
+        if collation:
+            line += f" COLLATE {collation}"
+        if generated == "s":
+            line += f" GENERATED ALWAYS AS ({default}) STORED"
+        elif generated == "v":
+            line += f" GENERATED ALWAYS AS ({default}) VIRTUAL"
+        elif identity == "a":
+            line += " GENERATED ALWAYS AS IDENTITY"
+        elif identity == "d":
+            line += " GENERATED BY DEFAULT AS IDENTITY"
+        elif default is not None:
+            line += f" DEFAULT {default}"
+        if notnull and not identity:
+            line += " NOT NULL"
+        lines.append(line)
+    lines.extend(local_checks)
+    inherits = f"\nINHERITS ({', '.join(parents)})" if parents else ""
+    body = ",\n".join(lines)
+    return f"CREATE {unlogged}TABLE {q} (\n{body}\n){inherits}{suffix};\n"
+
+
+def _functions(rows: list[tuple[Any, ...]]) -> list[LiveObject]:
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for schema, name, _kind, _args, definition in rows:
+        text = definition.rstrip()
+        grouped[(schema, name)].append(text + ("\n" if text.endswith(";") else ";\n"))
+    return [
+        _obj(
+            schema,
+            name,
+            "function",
+            f"{file_name(schema)}/functions/{file_name(name)}.sql",
+            "\n".join(defs),
+        )
+        for (schema, name), defs in sorted(grouped.items())
+    ]
