@@ -67,12 +67,23 @@ CASES = [
         [("PGD101", "v_nothing")],
     ),
     ("statement", "SELECT $1, $2::int", []),
+    # unnest of a composite array: the composite's columns; of an unknown type: anything
+    ("statement", "SELECT s.street, s.city FROM unnest(v_addrs) s", []),
+    ("statement", "SELECT s.town FROM unnest(v_addrs) s", [("PGD101", "s.town")]),
+    ("statement", "SELECT s.x FROM unnest(v_mystery) s", []),
+    ("statement", "SELECT n FROM unnest(v_arr) AS n WHERE n > 0", []),
+    ("statement", "SELECT n.x FROM unnest(v_arr) AS n", [("PGD101", "n.x")]),
+    ("statement", "SELECT s.city FROM unnest($1::address[]) s", []),
 ]
 
 
 @pytest.mark.parametrize(("mode", "text", "expected"), CASES, ids=[c[1][:50] for c in CASES])
 def test_plpgsql_case(mode: str, text: str, expected: list[tuple[str, str]]) -> None:
-    env = plpgsql_env(v_arr=Variable("v_arr", "integer[]"))
+    env = plpgsql_env(
+        v_arr=Variable("v_arr", "integer[]"),
+        v_addrs=Variable("v_addrs", "public.address[]"),
+        v_mystery=Variable("v_mystery", None),
+    )
     assert sorted(found(text, mode, env)) == sorted(expected)
 
 

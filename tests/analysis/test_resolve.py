@@ -44,6 +44,21 @@ STATEMENTS: list[Case] = [
     ("SELECT id FROM chunked_sync_jobs JOIN sync_jobs USING (id)", []),
     ("SELECT chunk_index FROM chunked_sync_jobs JOIN sync_jobs USING (idd)", [("PGD101", "idd")]),
     ("SELECT created_at FROM chunked_sync_jobs NATURAL JOIN sync_jobs", []),
+    (
+        "SELECT c.id, j.state, a.email FROM ((chunked_sync_jobs c JOIN sync_jobs j "
+        "ON ((j.id = c.job_id))) LEFT JOIN accounts a ON a.id = j.account_id)",
+        [],
+    ),
+    (
+        "SELECT c.idd FROM ((chunked_sync_jobs c JOIN sync_jobs j ON j.idd = c.job_id) "
+        "LEFT JOIN accounts a ON a.id = j.account_id) JOIN audit.events e ON e.id = a.id",
+        [("PGD101", "c.idd"), ("PGD101", "j.idd")],
+    ),
+    ("SELECT x.state, x.id FROM (chunked_sync_jobs JOIN sync_jobs USING (id)) AS x", []),
+    (
+        "SELECT x.nope FROM (chunked_sync_jobs JOIN sync_jobs USING (id)) AS x",
+        [("PGD101", "x.nope")],
+    ),
     ("SELECT x.a FROM chunked_sync_jobs", [("PGD102", "x.a")]),
     ("SELECT id FROM chunk_sync_jobs", [("PGD102", "chunk_sync_jobs")]),
     ("SELECT id FROM public.chunked_sync_jobs", []),

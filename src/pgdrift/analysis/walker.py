@@ -182,9 +182,39 @@ class Walker(RefWalker):
                 return
 
     def add_item(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
+        if isinstance(item, exp.Subquery) and _is_join_tree(item):
+            return self._join_tree(item, scope, ctes)
         src = self._item_source(item, scope, ctes)
         scope.sources.append(src)
         return src
+
+    def _join_tree(self, node: exp.Subquery, scope: Scope, ctes: Ctes) -> Source:
+        """A parenthesized join ``(a JOIN b ON …) [AS j]``: its items join the scope (or,
+        aliased, become one source with all their columns)."""
+        inner_scope = Scope(parent=scope.parent)
+        inner = node.this
+        self.add_item(inner, inner_scope, ctes)
+        if isinstance(inner, exp.Table):
+            self.joins(inner.args.get("joins") or (), inner_scope, ctes)
+        self.joins(node.args.get("joins") or (), inner_scope, ctes)
+        cols: list[str] | None = []
+        for src in inner_scope.sources:
+            if src.columns is None or cols is None:
+                cols = None
+            else:
+                cols.extend(c for c in src.columns if c not in inner_scope.merged or c not in cols)
+        alias = node.args.get("alias")
+        merged = Source(
+            fold(alias.this) if isinstance(alias, exp.TableAlias) else "",
+            tuple(cols) if cols is not None else None,
+            label="join",
+        )
+        if isinstance(alias, exp.TableAlias):
+            scope.sources.append(_apply_alias_columns(merged, alias))
+        else:
+            scope.sources.extend(inner_scope.sources)
+            scope.merged |= inner_scope.merged
+        return merged
 
     def _item_source(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
         alias = item.args.get("alias")
@@ -311,8 +341,7 @@ class Walker(RefWalker):
             return Source(ref_name, cols, types, label=f"function {name}")
         shape = self._function_shape(fn, name, schema)
         if isinstance(fn, exp.Unnest):
-            nargs = len(fn.expressions)
-            shape = (("unnest",) * nargs if nargs > 1 else (ref_name,), None)
+            shape = self._unnest_shape(fn, ref_name)
             offset = fn.args.get("offset")
             if offset is not None and shape[0] is not None:
                 extra = fold(offset) if isinstance(offset, exp.Identifier) else "ordinality"
@@ -321,6 +350,44 @@ class Walker(RefWalker):
             shape = ((alias_name,), shape[1])
         src = Source(ref_name, shape[0], shape[1], label=f"function {name}")
         return _apply_alias_columns(src, alias)
+
+    def _unnest_shape(self, fn: exp.Unnest, ref_name: str) -> Shape:
+        """unnest(array): one column per scalar array, a composite's columns, or unknown."""
+        args = fn.expressions
+        elem_types = [self._element_type(a) for a in args]
+        if len(args) == 1:
+            elem = elem_types[0]
+            if elem is None:
+                return UNKNOWN
+            rel = self._composite(elem) if elem != "scalar" else None
+            if rel is not None:
+                return rel.column_names, tuple(c.type for c in rel.columns)
+            return (ref_name,), (None if elem == "scalar" else elem,)
+        if all(e is not None and (e == "scalar" or self._composite(e) is None) for e in elem_types):
+            return ("unnest",) * len(args), None
+        return UNKNOWN
+
+    def _element_type(self, arg: exp.Expression) -> str | None:
+        """The element type of an array expression: a type name, "scalar", or None."""
+        if isinstance(arg, exp.Array):
+            return "scalar"
+        if isinstance(arg, exp.Cast):
+            to = arg.args["to"]
+            if to.this == exp.DataType.Type.ARRAY and to.expressions:
+                inner = to.expressions[0]
+                if inner.this == exp.DataType.Type.USERDEFINED:
+                    return inner.sql("postgres").strip('"')
+                return "scalar"
+            return None
+        typ: str | None = None
+        if isinstance(arg, exp.Column):
+            info = self.col_info.get(id(arg))
+            typ = info[0] if info else None
+        elif isinstance(arg, exp.Parameter | exp.Placeholder):
+            return None
+        if typ and typ.endswith("[]"):
+            return typ[:-2]
+        return None
 
     def _function_shape(self, fn: exp.Expression, name: str, schema: str | None) -> Shape:
         if isinstance(fn, exp.ExplodingGenerateSeries):
@@ -555,6 +622,14 @@ class Walker(RefWalker):
             )
             return None
         return name
+
+
+def _is_join_tree(node: exp.Subquery) -> bool:
+    """``(a JOIN b ON …)`` parses as a Subquery around a Table (or another such Subquery)."""
+    inner = node.this
+    if isinstance(inner, exp.Table):
+        return True
+    return isinstance(inner, exp.Subquery) and _is_join_tree(inner)
 
 
 def _function_name(fn: exp.Expression) -> str:
