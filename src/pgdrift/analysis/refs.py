@@ -299,7 +299,7 @@ class RefWalker:
                 self.report(
                     UnknownColumn,
                     f"column {qual}.{name} does not exist"
-                    + (f" ({src.describe})" if src.label and src.label != qual else ""),
+                    + (f" in {src.describe}" if src.label and src.label != qual else ""),
                     node,
                     did_you_mean(name, src.columns or ()),
                 )
