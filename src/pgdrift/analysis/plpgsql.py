@@ -166,7 +166,8 @@ class _Walker:
         if info.is_event_trigger:
             for name, typ in _EVENT_TRIGGER_VARS:
                 scope[name] = Variable(name, typ)
-        for m in _ALIAS.finditer(self.fn.body):
+        aliases = _ALIAS.finditer(self.fn.body) if "alias" in self.fn.body.lower() else ()
+        for m in aliases:
             alias, target = _fold_ident(m.group(1)), m.group(2)
             if target.startswith("$"):
                 n = int(target[1:])
@@ -751,6 +752,8 @@ def _fold_type(type_text: str) -> str:
     """Fold an unquoted declared type name (``Public.Jobs`` -> ``public.jobs``)."""
     if '"' in type_text:
         return type_text
+    if "." not in type_text:
+        return type_text.lower()
     schema, name = split_qualified(type_text.lower())
     return f"{schema}.{name}" if schema else name
 

@@ -120,10 +120,13 @@ def relation_of_type(
     catalog: Catalog, type_text: str | None, search_path: tuple[str, ...]
 ) -> Relation | None:
     """The relation whose row type ``type_text`` names (a table, view or composite type)."""
-    if not type_text or type_text.endswith("]"):
+    if not type_text or type_text.endswith("]") or " " in type_text:
         return None
-    from pgdrift.catalog.names import split_qualified
+    if '"' not in type_text and "." not in type_text:
+        schema, name = None, type_text
+    else:
+        from pgdrift.catalog.names import split_qualified
 
-    schema, name = split_qualified(type_text)
+        schema, name = split_qualified(type_text)
     rel = catalog.find_relation(name, schema, search_path)
     return rel

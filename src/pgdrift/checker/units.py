@@ -177,6 +177,9 @@ def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
     """Whether a declared type name is an enum or a domain (a scalar pglast cannot see)."""
     from pgdrift.catalog.names import split_qualified
 
+    if not catalog.enums and not catalog.domains:
+        return None
+
     def scalar(type_text: str) -> bool:
         schema, name = split_qualified(type_text.lower())
         for s in (schema,) if schema else search_path:

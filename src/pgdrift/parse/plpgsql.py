@@ -119,10 +119,16 @@ class PlFunction:
         return Placement(start, skip, exact=False)
 
 
+_NONBLANK = re.compile(r"\S+")
+
+
 def _find_with_blanks(body: str, text: str, start: int) -> int | None:
     """Offset of ``text`` in ``body`` at or after ``start``; blanks in ``text`` match any
     character (INTO clauses are blanked in pglast's copy)."""
-    chunks = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    exact = body.find(text, start)
+    if exact != -1:
+        return exact
+    chunks = [(m.start(), m.group()) for m in _NONBLANK.finditer(text)]
     if not chunks:
         return None
     first_at, first = chunks[0]
@@ -216,25 +222,46 @@ def _prerewrite(
     enum/domain type -> ``int`` (so they are scalars, not records). Same lengths."""
     body_end = body_start + body_len
     body = work[body_start:body_end]
-    out = list(body)
+    regions = _declare_regions(body)
+    if not regions:
+        return work
+    out: list[str] | None = None
 
     def put(start: int, end: int, repl: str) -> None:
+        nonlocal out
+        if out is None:
+            out = list(body)
         out[start:end] = list(repl.ljust(end - start))
 
-    for m in _DECL_ROWTYPE.finditer(body):
-        name = _fold_ident(m.group(1))
-        declared.setdefault(name, m.group(2))
-        put(m.start(2), m.end(2), "record")
-    if scalar_type is not None:
-        for m in _DECL_SIMPLE.finditer(body):
-            type_text = m.group(2)
-            if len(type_text) >= 3 and scalar_type(type_text):
-                declared.setdefault(_fold_ident(m.group(1)), type_text)
-                put(m.start(2), m.end(2), "int")
-    new_body = "".join(out)
-    if new_body == body:
+    for lo, hi in regions:
+        if "%" in body[lo:hi]:
+            for m in _DECL_ROWTYPE.finditer(body, lo, hi):
+                declared.setdefault(_fold_ident(m.group(1)), m.group(2))
+                put(m.start(2), m.end(2), "record")
+        if scalar_type is not None:
+            for m in _DECL_SIMPLE.finditer(body, lo, hi):
+                type_text = m.group(2)
+                if len(type_text) >= 3 and scalar_type(type_text):
+                    declared.setdefault(_fold_ident(m.group(1)), type_text)
+                    put(m.start(2), m.end(2), "int")
+    if out is None:
         return work
-    return work[:body_start] + new_body + work[body_end:]
+    return work[:body_start] + "".join(out) + work[body_end:]
+
+
+_DECLARE = re.compile(r"\bdeclare\b", re.IGNORECASE)
+_BEGIN = re.compile(r"\bbegin\b", re.IGNORECASE)
+
+
+def _declare_regions(body: str) -> list[tuple[int, int]]:
+    """(start, end) of every DECLARE section: from DECLARE to the next BEGIN."""
+    if "declare" not in body.lower():
+        return []
+    regions = []
+    for m in _DECLARE.finditer(body):
+        end = _BEGIN.search(body, m.end())
+        regions.append((m.end(), end.start() if end else len(body)))
+    return regions
 
 
 def _fold_ident(ident: str) -> str:

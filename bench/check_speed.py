@@ -1,0 +1,270 @@
+"""How fast is ``pgdrift check``? Functions per second, cold and cached, for N = 200 and 2000
+generated PL/pgSQL functions (records, DML, loops, CTEs, cursors, exception blocks), side by
+side with plpgsql_check analysing the same functions inside Postgres 15, in one run.
+
+    python bench/check_speed.py [--sizes 200,2000] [--no-plpgsql-check]
+
+pgdrift is timed in a fresh process per measurement (the figure excludes only the Python
+imports, printed separately; "cli" is the whole ``pgdrift check`` command, interpreter start
+included). plpgsql_check is timed as one ``plpgsql_check_function_tb`` query over every
+generated function on a fresh connection, the functions already loaded (the load itself is
+not counted). Every function's statements are distinct (no parse cache can help). One in 40 functions carries a wrong column reference; both tools' finding
+counts are printed so the comparison is between tools that do the same job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TABLES = 20
+PER_FILE = 50
+
+SCHEMA_TABLE = """CREATE TABLE jobs_{k} (
+    id          bigserial PRIMARY KEY,
+    owner       text NOT NULL,
+    state       text NOT NULL DEFAULT 'pending',
+    attempts    integer NOT NULL DEFAULT 0,
+    payload     jsonb,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    done_at     timestamptz
+);
+CREATE TABLE events_{k} (
+    id      bigserial PRIMARY KEY,
+    job_id  bigint NOT NULL REFERENCES jobs_{k} (id),
+    kind    text NOT NULL,
+    at      timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+TEMPLATES = [
+    # records, SELECT INTO, IF, UPDATE, INSERT … RETURNING, jsonb
+    """CREATE FUNCTION claim_{i}(p_owner text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_job jobs_{k}%ROWTYPE;
+    v_event_id bigint;
+BEGIN
+    SELECT * INTO v_job FROM jobs_{k}
+     WHERE state = 'pending' AND attempts < {i} + 3 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    UPDATE jobs_{k} SET state = 'running', attempts = attempts + 1, owner = p_owner || '-{i}'
+     WHERE id = v_job.id;
+    INSERT INTO events_{k} (job_id, kind) VALUES (v_job.id, 'claimed-{i}') RETURNING id INTO v_event_id;
+    RETURN jsonb_build_object('id{i}', v_job.id, 'payload', v_job.{col_a}, 'event', v_event_id);
+END $$;
+""",
+    # FOR rec IN query, nested IF, GET DIAGNOSTICS, PERFORM
+    """CREATE FUNCTION sweep_{i}(p_limit integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+    moved integer;
+BEGIN
+    FOR r IN SELECT j.id, j.attempts, j.{col_b} AS extra FROM jobs_{k} j
+              WHERE j.state = 'running' AND j.created_at < now() - interval '{i} seconds'
+              ORDER BY j.id LIMIT p_limit LOOP
+        IF r.attempts >= 3 THEN
+            UPDATE jobs_{k} SET state = 'failed', done_at = now() WHERE id = r.id AND attempts > {i};
+        ELSE
+            UPDATE jobs_{k} SET state = 'pending' WHERE id = r.id AND attempts <= {i};
+        END IF;
+        GET DIAGNOSTICS moved = ROW_COUNT;
+        n := n + moved;
+        PERFORM pg_notify('sweep{i}', r.id::text);
+    END LOOP;
+    RETURN n;
+END $$;
+""",
+    # data-modifying CTE, RETURN QUERY, RETURNS TABLE
+    """CREATE FUNCTION finish_{i}(p_owner text)
+RETURNS TABLE (job_id bigint, finished_at timestamptz) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY
+    WITH done AS (
+        UPDATE jobs_{k} j SET state = 'completed', done_at = now()
+         WHERE j.owner = p_owner AND j.state = 'running'
+        RETURNING j.id, j.done_at
+    ), logged AS (
+        INSERT INTO events_{k} (job_id, kind) SELECT d.id, 'completed-{i}' FROM done d
+        RETURNING events_{k}.job_id
+    )
+    SELECT d.id, d.done_at + interval '{i} ms' FROM done d WHERE d.id IN (SELECT l.job_id FROM logged l);
+END $$;
+""",
+    # cursor loop, exception block, CASE, aggregate into variables
+    """CREATE FUNCTION report_{i}(p_since timestamptz) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    c CURSOR (since timestamptz) FOR
+        SELECT e.kind, count(*) AS n FROM events_{k} e WHERE e.at >= since AND e.id > {i} GROUP BY e.kind;
+    v_total bigint := 0;
+    v_text text := '';
+BEGIN
+    FOR row IN c(p_since) LOOP
+        v_total := v_total + row.n;
+        v_text := v_text || row.kind || '=' || row.n || ' ';
+    END LOOP;
+    BEGIN
+        SELECT count(*) INTO STRICT v_total FROM jobs_{k} WHERE {col_c} IS NOT NULL AND id <> {i};
+    EXCEPTION WHEN others THEN
+        RAISE WARNING 'report failed: %', SQLERRM;
+    END;
+    CASE WHEN v_total > {i} THEN v_text := 'busy ' || v_text;
+         ELSE v_text := 'quiet ' || v_text;
+    END CASE;
+    RETURN v_text;
+END $$;
+""",
+]
+GOOD = {"col_a": "payload", "col_b": "owner", "col_c": "done_at"}
+BAD = {"col_a": "payload_json", "col_b": "ownr", "col_c": "finished_at"}
+
+
+def generate(root: Path, n: int) -> tuple[list[Path], int]:
+    """Write the schema and ``n`` functions; returns the files and the number of mistakes."""
+    root.mkdir(parents=True, exist_ok=True)
+    files = [root / "000_schema.sql"]
+    files[0].write_text("".join(SCHEMA_TABLE.format(k=k) for k in range(TABLES)))
+    mistakes = 0
+    chunk: list[str] = []
+    for i in range(n):
+        bad = i % 40 == 39
+        mistakes += bad
+        cols = BAD if bad else GOOD
+        chunk.append(TEMPLATES[i % len(TEMPLATES)].format(i=i, k=i % TABLES, **cols))
+        if len(chunk) == PER_FILE or i == n - 1:
+            path = root / f"{len(files):03d}_functions.sql"
+            path.write_text("\n".join(chunk))
+            files.append(path)
+            chunk = []
+    return files, mistakes
+
+
+_TIMER = """
+import json, sys, time
+t0 = time.perf_counter()
+from pgdrift.check import check_paths
+from pgdrift.config import Config
+import pgdrift.analysis.resolve, pgdrift.checker
+t1 = time.perf_counter()
+cfg = Config(cache=True, cache_dir=sys.argv[2], jobs=int(sys.argv[3]))
+r = check_paths([sys.argv[1]], cfg)
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "check": t2 - t1, "findings": len(r.diagnostics),
+                  "functions": r.stats.functions, "cached": r.stats.cached_files}))
+"""
+
+
+def time_pgdrift(folder: Path, cache_dir: Path, jobs: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", _TIMER, str(folder), str(cache_dir), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def time_cli(folder: Path, cache_dir: Path) -> float:
+    exe = Path(sys.executable).with_name("pgdrift")
+    t0 = time.perf_counter()
+    subprocess.run(
+        [str(exe), "check", str(folder), "--cache-dir", str(cache_dir), "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    return time.perf_counter() - t0
+
+
+def time_plpgsql_check(files: list[Path]) -> dict[str, float] | None:
+    """plpgsql_check over the same functions inside a throwaway PG 15, or None."""
+    bindir = Path("/usr/lib/postgresql/15/bin")
+    if not (bindir.parent / "lib" / "plpgsql_check.so").exists():
+        return None
+    import psycopg
+
+    from pgdrift.harness.binaries import PgInstall
+    from pgdrift.harness.launcher import start_server
+
+    server = start_server(PgInstall.from_bindir(str(bindir)))
+    try:
+        with psycopg.connect(server.dsn, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION plpgsql_check")
+            for f in files:
+                conn.execute(f.read_text())
+        with psycopg.connect(server.dsn, autocommit=True) as conn:
+            t0 = time.perf_counter()
+            rows = conn.execute(
+                """SELECT p.oid::regprocedure, c.level, c.message
+                     FROM pg_proc p
+                     JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql'
+                     CROSS JOIN LATERAL plpgsql_check_function_tb(p.oid) c
+                    WHERE p.pronamespace = 'public'::regnamespace"""
+            ).fetchall()
+            elapsed = time.perf_counter() - t0
+        errors = sum(1 for r in rows if r[1] == "error")
+        return {"check": elapsed, "findings": float(errors)}
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="200,2000")
+    ap.add_argument("--jobs", type=int, default=0, help="pgdrift workers (0 = every core)")
+    ap.add_argument("--no-plpgsql-check", action="store_true")
+    args = ap.parse_args()
+    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+    tmp = Path(tempfile.mkdtemp(prefix="pgdrift-bench-"))
+    try:
+        for n in (int(s) for s in args.sizes.split(",")):
+            folder = tmp / f"n{n}"
+            files, mistakes = generate(folder, n)
+            cache = tmp / f"cache{n}"
+            cold = time_pgdrift(folder, cache, args.jobs)
+            warm = time_pgdrift(folder, cache, args.jobs)
+            serial = time_pgdrift(folder, tmp / f"serial{n}", 1)
+            cli_cache = tmp / f"cli{n}"
+            cli_cold = time_cli(folder, cli_cache)
+            cli_warm = time_cli(folder, cli_cache)
+            print(f"\nN = {n} functions in {len(files)} files ({mistakes} with a wrong column)")
+            print(f"  pgdrift imports           {cold['import']:7.3f} s")
+            print(
+                f"  pgdrift cold ({args.jobs or os.cpu_count()} jobs)     {cold['check']:7.3f} s"
+                f"  {n / cold['check']:8.0f} functions/s  {cold['findings']:.0f} findings"
+            )
+            print(
+                f"  pgdrift cold (1 job)      {serial['check']:7.3f} s"
+                f"  {n / serial['check']:8.0f} functions/s"
+            )
+            print(
+                f"  pgdrift cached            {warm['check']:7.3f} s"
+                f"  {n / warm['check']:8.0f} functions/s  ({warm['cached']:.0f} files cached)"
+            )
+            print(f"  pgdrift check (CLI) cold  {cli_cold:7.3f} s  cached {cli_warm:.3f} s")
+            peer = None if args.no_plpgsql_check else time_plpgsql_check(files)
+            if peer is None:
+                print("  plpgsql_check             not available")
+                continue
+            print(
+                f"  plpgsql_check (in PG 15)  {peer['check']:7.3f} s"
+                f"  {n / peer['check']:8.0f} functions/s  {peer['findings']:.0f} findings"
+            )
+            print(
+                f"  ratios: cold / plpgsql_check = {cold['check'] / peer['check']:.2f}, "
+                f"cached / plpgsql_check = {warm['check'] / peer['check']:.1%}"
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
