@@ -238,14 +238,18 @@ def introspect(
 
 def live_sources(schema: LiveSchema, prefix: str = "live:") -> list[SourceFile]:
     """The objects' DDL as source files (``live:public/functions/f.sql``), in load order."""
-    from pgdrift.catalog.snapshot import ordered_sources
+    from pgdrift.catalog.snapshot import ordered_statements
 
     files: dict[str, list[str]] = defaultdict(list)
     for obj in schema.objects:
         files[obj.path].append(obj.ddl)
-    return ordered_sources(
-        [SourceFile(prefix + path, "".join(parts)) for path, parts in sorted(files.items())]
-    )
+    sources = [SourceFile(prefix + path, "\n".join(parts)) for path, parts in sorted(files.items())]
+    # dependency order: each file where its first statement falls in the ordered list
+    statements, _ = ordered_statements(sources)
+    first: dict[str, int] = {}
+    for i, (src, _raw) in enumerate(statements):
+        first.setdefault(src.path, i)
+    return sorted(sources, key=lambda s: (first.get(s.path, len(statements)), s.path))
 
 
 def catalog_from_live(schema: LiveSchema, prefix: str = "live:") -> Catalog:

@@ -199,6 +199,11 @@ def print_statistics(diagnostics: Sequence[Diagnostic], fmt: str, stream: TextIO
 @click.option("--schema", type=click.Path(path_type=str), help="expected_schema/ directory.")
 @click.option("--search-path", multiple=True, help="Schemas for unqualified names (a,b,…).")
 @click.option("--dsn", help="Read the schema from this live database (read-only).")
+@click.option(
+    "--deployed",
+    is_flag=True,
+    help="With --dsn: check the functions, procedures, views and triggers deployed there.",
+)
 @click.option("--cache/--no-cache", default=None, help="Serve unchanged files from the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str))
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (0 = one per core).")
@@ -230,6 +235,7 @@ def check_command(
     schema: str | None,
     search_path: tuple[str, ...],
     dsn: str | None,
+    deployed: bool,
     cache: bool | None,
     cache_dir: str | None,
     jobs: int | None,
@@ -273,7 +279,9 @@ def check_command(
         if show_config:
             click.echo(config.to_toml(), nl=False)
             sys.exit(EXIT_CLEAN)
-        code = _check(config, paths, write_baseline, statistics, quiet)
+        if deployed and not config.dsn and not os.environ.get("PGDRIFT_DSN"):
+            fail("--deployed needs a database: give --dsn URL (or set PGDRIFT_DSN)")
+        code = _check(config, paths, write_baseline, statistics, quiet, deployed)
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback to the user
@@ -287,10 +295,16 @@ def _check(
     write_baseline_to: str | None,
     statistics: bool,
     quiet: bool,
+    deployed: bool = False,
 ) -> int:
-    chosen = resolve_paths(paths, config)
+    chosen = list(paths) if deployed else resolve_paths(paths, config)
     try:
-        result = run_checker(chosen, config, config.progress)
+        if deployed or config.dsn:
+            from pgdrift.cli._live import check_live
+
+            result = check_live(chosen, config, deployed)
+        else:
+            result = run_checker(chosen, config, config.progress)
     except UnicodeDecodeError as exc:
         fail(_decode_error(exc, chosen, config))
     except OSError as exc:
