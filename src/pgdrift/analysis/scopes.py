@@ -134,6 +134,13 @@ def allowed_values(
     return getattr(found, "allowed_values", None) if found is not None else None
 
 
+# id(relation) -> (relation, catalog, search_path, allowed values): relations are frozen, and
+# the identity checks make a reused id harmless.
+_RELATION_CACHE: dict[
+    int, tuple[Relation, Catalog | None, tuple[str, ...], dict[str, tuple[str, ...]]]
+] = {}
+
+
 def relation_source(
     rel: Relation,
     alias: str | None = None,
@@ -142,13 +149,31 @@ def relation_source(
     search_path: tuple[str, ...] = ("public",),
 ) -> Source:
     """A source for a catalog relation, referenced by ``alias`` or its own name."""
-    allowed: dict[str, tuple[str, ...]] = {}
-    for col in rel.columns:
-        values = col.allowed_values
-        if values is None and catalog is not None:
-            values = allowed_values(catalog, search_path, col.type)
-        if values is not None:
-            allowed[col.name] = values
+    key = id(rel)
+    hit = _RELATION_CACHE.get(key)
+    # Enum/domain values can change under an unchanged relation (ALTER TYPE … ADD VALUE):
+    # only relations whose values come from CHECKs alone (no enums/domains) are cached.
+    cacheable = catalog is None or not (catalog.enums or catalog.domains)
+    if (
+        hit is not None
+        and cacheable
+        and hit[0] is rel
+        and hit[1] is catalog
+        and hit[2] == search_path
+    ):
+        allowed = dict(hit[3])
+    else:
+        allowed = {}
+        for col in rel.columns:
+            values = col.allowed_values
+            if values is None and catalog is not None:
+                values = allowed_values(catalog, search_path, col.type)
+            if values is not None:
+                allowed[col.name] = values
+        if cacheable:
+            if len(_RELATION_CACHE) > 20000:
+                _RELATION_CACHE.clear()
+            _RELATION_CACHE[key] = (rel, catalog, search_path, dict(allowed))
     return Source(
         name=alias or rel.name,
         columns=rel.column_names,
