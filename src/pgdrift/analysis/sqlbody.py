@@ -33,11 +33,11 @@ def sql_env(catalog: Catalog, search_path: tuple[str, ...], info: RoutineInfo | 
 
 
 def check_statement(
-    text: str, env: Env, resolver: Resolver, result: BodyResult, base: int
+    text: str, env: Env, resolver: Resolver, result: BodyResult, base: int, mode: str = "statement"
 ) -> Resolution:
     """Resolve one statement; findings go to ``result`` shifted by ``base``."""
     try:
-        res = resolver(text, env, "statement")
+        res = resolver(text, env, mode)
     except Exception as exc:  # the resolver promises not to raise
         res = Resolution(unanalysed=f"internal error: {type(exc).__name__}: {exc}")
     result.statements += 1

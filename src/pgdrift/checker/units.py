@@ -110,6 +110,11 @@ def _routine(
             check_statement(body.text, env, resolve, br, 0)
             _merge(result, br, _to_diagnostics(sql, body, br.findings, context))
         return result
+    if stmt.return_expr is not None:
+        br = BodyResult()
+        check_statement(stmt.return_expr.text, env, resolve, br, 0, mode="expression")
+        _merge(result, br, _to_diagnostics(sql, stmt.return_expr, br.findings, context))
+        return result
     if stmt.body is None:
         return result
     br, error = check_sql_body(stmt.body.text, env, resolve)

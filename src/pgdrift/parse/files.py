@@ -70,6 +70,7 @@ class Statement:
     body: Body | None = None  # function / DO body string, view / CREATE AS query
     atomic: list[Body] = field(default_factory=list)  # BEGIN ATOMIC statements
     language: str | None = None
+    return_expr: Body | None = None  # SQL-standard ``RETURN expr`` body of a function
     raw: Any = None  # the pglast RawStmt (locations relative to ``base``)
     base: int = 0  # file offset of the text the statement was parsed from
 
@@ -209,6 +210,8 @@ def _classify(stmt: Statement, text: str, base: int) -> None:
         stmt.language = _option(node.options, "language") or "sql"
         if node.sql_body is not None:
             stmt.atomic = _atomic_bodies(stmt, text)
+            if not stmt.atomic:
+                stmt.return_expr = _return_expr(stmt)
             return
         for opt in node.options or ():
             if opt.defname == "as" and opt.arg:
@@ -320,6 +323,24 @@ def _atomic_bodies(stmt: Statement, text: str) -> list[Body]:
     if piece_start is not None:
         bodies.append(Body(stmt.text[piece_start:last], stmt.start + piece_start))
     return bodies
+
+
+def _return_expr(stmt: Statement) -> Body | None:
+    """The expression of a SQL-standard ``RETURN expr`` function body."""
+    depth = 0
+    at = None
+    tokens = _stmt_tokens(stmt)
+    for i, (name, _s, _e) in enumerate(tokens):
+        if name == "ASCII_40":
+            depth += 1
+        elif name == "ASCII_41":
+            depth -= 1
+        elif name == "RETURN" and depth == 0 and i + 1 < len(tokens):
+            at = i + 1
+    if at is None:
+        return None
+    start, end = tokens[at][1], tokens[-1][2]
+    return Body(stmt.text[start:end], stmt.start + start)
 
 
 def _query_after_as(stmt: Statement) -> Body | None:
