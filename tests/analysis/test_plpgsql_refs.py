@@ -225,3 +225,11 @@ def test_every_reference_reported_not_the_first() -> None:
 def test_sql_language_env_has_no_variable_conflicts() -> None:
     env = Env(CATALOG, variables={"id": Variable("id", "bigint")}, plpgsql=False)
     assert found("SELECT id FROM chunked_sync_jobs WHERE job_id = id", env=env) == []
+
+
+def test_extension_functions_hint_or_pass() -> None:
+    env = plpgsql_env()
+    (f,) = resolve("SELECT crypt('a', 'b')", env).findings
+    assert f.rule.code == "PGD104" and f.help is not None and "pgcrypto" in f.help
+    env.catalog = CATALOG.__class__(**{**CATALOG.__dict__, "extensions": {"pgcrypto": "public"}})
+    assert resolve("SELECT crypt('a', 'b'), whatever_ext_fn(1)", env).findings == []

@@ -265,6 +265,9 @@ STATEMENTS: list[Case] = [
     ("SELECT claim_chunk('a', 'b')", [("PGD108", "claim_chunk")]),
     ("SELECT public.next_id(1)", [("PGD108", "public.next_id")]),
     ("SELECT public.nope()", [("PGD104", "public.nope")]),
+    ("SELECT pg_catalog.lower('A'), pg_catalog.nope()", [("PGD104", "pg_catalog.nope")]),
+    ("SELECT other_schema.fn()", []),  # a schema never seen: cannot know
+    ("SELECT uuid_generate_v4()", [("PGD104", "uuid_generate_v4")]),
     ("SELECT left('abc', 1), right('abc', 1), repeat('a', 2), split_part('a,b', ',', 1)", []),
     ("SELECT pg_advisory_xact_lock(hashtext('a')), gen_random_uuid(), clock_timestamp()", []),
     ("SELECT string_agg(status, ',' ORDER BY id) FILTER (WHERE id > 1) FROM chunked_sync_jobs", []),

@@ -57,6 +57,33 @@ def _range(lo: int, hi: int | None) -> str:
     return str(lo) if lo == hi else f"{lo} to {hi}"
 
 
+# Functions of common extensions, for a helpful message when the extension is not created.
+EXTENSION_FUNCTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v3", "uuid_generate_v4",
+         "uuid_generate_v5", "uuid_nil", "uuid_ns_dns", "uuid_ns_url", "uuid_ns_oid",
+         "uuid_ns_x500"),
+        "uuid-ossp",
+    ),
+    **dict.fromkeys(
+        ("crypt", "gen_salt", "digest", "hmac", "gen_random_bytes", "pgp_sym_encrypt",
+         "pgp_sym_decrypt", "pgp_pub_encrypt", "pgp_pub_decrypt", "armor", "dearmor",
+         "encrypt", "decrypt"),
+        "pgcrypto",
+    ),
+    **dict.fromkeys(
+        ("similarity", "word_similarity", "strict_word_similarity", "show_trgm",
+         "show_limit", "set_limit"),
+        "pg_trgm",
+    ),
+    "unaccent": "unaccent",
+    **dict.fromkeys(("levenshtein", "soundex", "metaphone", "dmetaphone", "difference"),
+                    "fuzzystrmatch"),
+    **dict.fromkeys(("hstore", "akeys", "avals", "skeys", "svals", "hstore_to_json"), "hstore"),
+    **dict.fromkeys(("subltree", "subpath", "nlevel", "lca", "text2ltree", "ltree2text"), "ltree"),
+}  # fmt: skip
+
+
 def _call_accepts(fn: Function, nargs: int) -> bool:
     """CALL passes OUT arguments of a procedure too (Postgres 14+)."""
     if fn.kind != "procedure":
@@ -97,13 +124,21 @@ def check_call(
         )
     if _builtins is None:
         return None  # without the built-in list, any unknown name could be a built-in
-    if schema is not None and schema not in catalog.schemas:
+    if schema is not None and schema not in catalog.schemas and schema != "pg_catalog":
         return None  # a schema pgdrift has not seen: cannot know
     if schema is None and catalog.extensions:
         return None  # could come from an extension on the search_path
     if schema is not None and schema in set(catalog.extensions.values()):
         return None
     qual = f"{schema}.{name}" if schema else name
+    ext = EXTENSION_FUNCTIONS.get(name)
+    if ext is not None and schema is None:
+        return CallProblem(
+            "unknown",
+            f"function {qual}() does not exist",
+            f'{name}() comes from the extension "{ext}": '
+            f'add CREATE EXTENSION IF NOT EXISTS "{ext}" to the schema',
+        )
     candidates = [fn.name for fn in catalog.iter_functions()]
     if schema is None:
         candidates.extend(builtin_names())
