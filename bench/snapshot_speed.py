@@ -121,7 +121,7 @@ def main() -> None:
                 write_snapshot(live, out / "expected_schema")
                 return live
 
-            t_snap, live = _timed(snapshot, args.repeat)
+            t_snap, _live = _timed(snapshot, args.repeat)
             files = len(list((out / "expected_schema").rglob("*.sql")))
 
             def diff() -> object:
