@@ -287,6 +287,16 @@ STATEMENTS: list[Case] = [
     ("SELECT id FROM sync_jobs WHERE state = 'queue'", [("PGD107", "'queue'")]),
     ("SELECT id FROM chunked_sync_jobs WHERE error_message = 'anything'", []),
     (
+        "UPDATE chunked_sync_jobs SET status = CASE WHEN id > 1 THEN 'completed' "
+        "ELSE 'faild' END, error_message = 'x'",
+        [("PGD107", "'faild'")],
+    ),
+    ("UPDATE chunked_sync_jobs SET status = coalesce(NULL, 'pendng')", [("PGD107", "'pendng'")]),
+    (
+        "INSERT INTO chunked_sync_jobs (id, status) SELECT id, 'queued' FROM sync_jobs",
+        [("PGD107", "'queued'")],
+    ),
+    (
         "SELECT 1 FROM chunked_sync_jobs WHERE status = ANY(ARRAY['pending', 'bad'])",
         [("PGD107", "'bad'")],
     ),

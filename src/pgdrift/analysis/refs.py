@@ -435,7 +435,8 @@ class RefWalker:
         allowed = target.allowed.get(name)
         if allowed is not None:
             label = f"{target.relation.name}.{name}" if target.relation else name
-            self._check_literal(label, allowed, lit, "assigned to")
+            for value in _result_values(lit):
+                self._check_literal(label, allowed, value, "assigned to")
 
     def _check_literal(self, col: Any, allowed: tuple[str, ...], lit: Any, verb: str) -> None:
         while isinstance(lit, exp.Cast) and isinstance(lit.this, exp.Literal):
@@ -503,6 +504,22 @@ class RefWalker:
         if isinstance(item, exp.Boolean):
             return "boolean"
         return None
+
+
+def _result_values(node: Any) -> list[Any]:
+    """The expressions whose value an expression can take: CASE branches, COALESCE args."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Case):
+        out = [
+            v
+            for branch in node.args.get("ifs") or ()
+            for v in _result_values(branch.args.get("true"))
+        ]
+        return out + _result_values(node.args.get("default"))
+    if isinstance(node, exp.Coalesce):
+        return [v for arg in [node.this, *node.expressions] for v in _result_values(arg)]
+    return [node] if node is not None else []
 
 
 def _array_items(node: Any) -> list[Any]:

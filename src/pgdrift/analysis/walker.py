@@ -508,6 +508,11 @@ class Walker(RefWalker):
                         self.check_assigned_literal(target, names[i], item)
         elif source is not None:
             self.query(source, parent, ctes)
+            if isinstance(source, exp.Select):
+                for i, proj in enumerate(source.expressions):
+                    value = proj.this if isinstance(proj, exp.Alias) else proj
+                    if i < len(names) and names[i] is not None:
+                        self.check_assigned_literal(target, names[i], value)
         scope = Scope([target], parent)
         conflict = node.args.get("conflict")
         if conflict is not None:
