@@ -143,11 +143,15 @@ def apply_suppressions(
 ) -> SuppressResult:
     """Drop suppressed findings; add PGD901 for unused and PGD902 for malformed suppressions.
 
-    ``config`` (optional) decides which rules are enabled: a suppression of a disabled rule
-    is not reported as unused, and PGD901/PGD902 obey ``select``/``ignore`` themselves.
+    ``config`` (optional) decides which rules are enabled: a suppression of a rule that is
+    disabled (``select``/``ignore``/``per-file-ignores``) is not reported as unused, and
+    PGD901/PGD902 obey those settings themselves.
     """
     files = list(sources.values()) if isinstance(sources, Mapping) else list(sources)
-    enabled = config.rule_enabled if config is not None else (lambda code: True)
+
+    def enabled(code: str, path: str | None) -> bool:
+        return config is None or config.rule_enabled_for(code, path)
+
     by_line: dict[tuple[str, int], list[Suppression]] = {}
     by_file: dict[str, list[Suppression]] = {}
     extra: list[Diagnostic] = []
@@ -168,7 +172,7 @@ def apply_suppressions(
             suppressed.append(d)
     for sup in [s for group in (*by_line.values(), *by_file.values()) for s in group]:
         for code, span in zip(sup.codes, sup.spans, strict=True):
-            if code in sup.used or not enabled(code):
+            if code in sup.used or not enabled(code, sup.path):
                 continue
             where = "in this file" if sup.file_level else "on this line"
             extra.append(
@@ -179,7 +183,7 @@ def apply_suppressions(
                     f"remove {code} from the suppression",
                 )
             )
-    kept += [d for d in extra if enabled(d.code)]
+    kept += [d for d in extra if enabled(d.code, d.span.path if d.span else None)]
     return SuppressResult(kept, suppressed)
 
 

@@ -86,3 +86,10 @@ def test_multi_line_span_suppressed_on_its_last_line() -> None:
     src = SourceFile("a.sql", "update t\n   set x = 1; -- pgdrift: ignore[PGD102]\n")
     d = Diagnostic("PGD102", "x", Severity.WARNING, "m", src.span(0, len(src.text) - 1))
     assert apply_suppressions([d], [src]).suppressed == [d]
+
+
+def test_per_file_ignored_rule_is_not_reported_unused() -> None:
+    src = SourceFile("sql/legacy/a.sql", "select 1; -- pgdrift: ignore[PGD101]\n")
+    config = Config(per_file_ignores=(("sql/legacy/*", ("PGD101",)),))
+    assert apply_suppressions([], [src], config).diagnostics == []
+    assert [d.code for d in apply_suppressions([], [src], Config()).diagnostics] == ["PGD901"]
