@@ -130,6 +130,28 @@ def _build(
     digest = _digest(*(s.text for s in schema_sources))
     snapshot: int | None = None
     ctx = DdlContext(catalog, list(search_path), default_search_path=search_path)
+    # routine -> (index of its unit, the relations when it was defined)
+    live: dict[tuple[str, str, int], tuple[int, dict[Any, Any]]] = {}
+    relations_now: dict[Any, Any] | None = None
+
+    def take() -> int:
+        nonlocal snapshot
+        if snapshot is None:
+            catalogs.append(_copy_catalog(catalog))
+            snapshot = len(catalogs) - 1
+        return snapshot
+
+    def supersede(keys: list[tuple[str, str, int | None]]) -> None:
+        # A redefined or dropped routine was live until now: check it against the
+        # relations of its time (plus any created since), not the final catalog.
+        for key in keys:
+            for live_key in [k for k in live if _same_routine(k, key)]:
+                i, relations = live.pop(live_key)
+                merged = _copy_catalog(catalog)
+                merged.relations.update(relations)
+                catalogs.append(merged)
+                units[i] = dataclasses.replace(units[i], catalog=len(catalogs) - 1)
+
     for fi, sql in enumerate(sqlfiles):
         digests.append(digest)
         ctx.search_path = list(search_path)
@@ -141,18 +163,25 @@ def _build(
                 type(stmt.node).__name__ == "SelectStmt" and stmt.node.intoClause is None
             )
             if stmt.kind in ("view", "dml", "create-as", "do"):
-                if snapshot is None:
-                    catalogs.append(_copy_catalog(catalog))
-                    snapshot = len(catalogs) - 1
+                at = take()
                 if stmt.kind != "create-as" or stmt.body is not None:
                     kind = {"view": "view", "do": "do", "create-as": "query"}.get(stmt.kind, "dml")
-                    units.append(Unit(fi, stmt.index, kind, snapshot))
+                    units.append(Unit(fi, stmt.index, kind, at))
             elif stmt.kind == "function":
+                key = _routine_key(stmt.node, ctx.create_schema)
+                supersede([key])
+                if relations_now is None:
+                    relations_now = dict(catalog.relations)
+                live[(key[0], key[1], key[2] or 0)] = (len(units), relations_now)
                 units.append(Unit(fi, stmt.index, "routine", 0))
+            elif type(stmt.node).__name__ == "DropStmt":
+                supersede(_dropped_routines(stmt.node, ctx.create_schema))
             if not plain and stmt.kind != "do":
                 ctx.base_offset = stmt.base
                 diags.extend(apply_statement(catalog, stmt.raw, sql.source, stmt.base, ctx=ctx))
                 snapshot = None
+                if stmt.kind not in ("function", "trigger"):
+                    relations_now = None
                 text = stmt.text
                 if stmt.kind == "function" and stmt.body is not None:
                     text = text.replace(stmt.body.text, "")
@@ -162,6 +191,40 @@ def _build(
         ddl_diags.append(diags)
     digests.append(digest)
     return catalogs, units, ddl_diags, digests
+
+
+def _routine_key(node: Any, default_schema: str) -> tuple[str, str, int | None]:
+    from pgdrift.catalog.names import str_list
+
+    names = str_list(node.funcname)
+    schema = names[-2] if len(names) >= 2 else default_schema
+    n_in = sum(
+        1
+        for p in node.parameters or ()
+        if str(getattr(p.mode, "value", p.mode)) in ("i", "b", "v", "d")
+    )
+    return (schema, names[-1], n_in)
+
+
+def _dropped_routines(node: Any, default_schema: str) -> list[tuple[str, str, int | None]]:
+    from pglast.enums import ObjectType
+
+    from pgdrift.catalog.names import str_list
+
+    kinds = (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE)
+    if node.removeType not in kinds:
+        return []
+    out: list[tuple[str, str, int | None]] = []
+    for obj in node.objects or ():
+        names = str_list(obj.objname)
+        schema = names[-2] if len(names) >= 2 else default_schema
+        n_args = None if obj.args_unspecified else len(obj.objargs or ())
+        out.append((schema, names[-1], n_args))
+    return out
+
+
+def _same_routine(live: tuple[str, str, int], key: tuple[str, str, int | None]) -> bool:
+    return live[:2] == key[:2] and (key[2] is None or key[2] == live[2])
 
 
 def _copy_catalog(cat: Catalog) -> Catalog:

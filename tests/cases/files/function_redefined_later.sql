@@ -1,0 +1,8 @@
+CREATE TABLE jobs (id int, state text);
+CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT state FROM jobs LIMIT 1); END $$;
+CREATE FUNCTION g(p int) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT state FROM jobs WHERE id = p); END $$;
+CREATE FUNCTION h() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT stat FROM jobs LIMIT 1); END $$; -- expect: PGD101
+ALTER TABLE jobs RENAME COLUMN state TO status;
+CREATE OR REPLACE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT status FROM jobs LIMIT 1); END $$;
+DROP FUNCTION g(int);
+CREATE FUNCTION k() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT state FROM jobs LIMIT 1); END $$; -- expect: PGD101(status)
