@@ -147,7 +147,22 @@ def catalog_from_files(
                 continue
         ctx.search_path = list(search_path)
         apply_source(ctx, source)
+    fill_type_values(ctx)
     return cat, ctx.diagnostics
+
+
+def fill_type_values(ctx: DdlContext) -> None:
+    """Give columns typed with an enum or domain defined later (in file order) its values."""
+    for key, rel in list(ctx.catalog.relations.items()):
+        if any(c.allowed_values is None for c in rel.columns):
+            cols = [
+                replace(c, allowed_values=ctx.allowed_for_type(c.type))
+                if c.allowed_values is None
+                else c
+                for c in rel.columns
+            ]
+            if cols != list(rel.columns):
+                ctx.catalog.relations[key] = rel.with_columns(cols)
 
 
 # -- diagnostics --
@@ -507,6 +522,8 @@ def _rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         rel = ctx.find_rangevar(node.relation)
         if rel is not None:
             cat.add_relation(ddl_tables.rename_column(rel, node.subname, node.newname))
+            if node.relation.inh:
+                _rename_in_children(ctx, rel, node.subname, node.newname)
     elif kind == ObjectType.OBJECT_TABCONSTRAINT:
         rel = ctx.find_rangevar(node.relation)
         if rel is not None:
@@ -551,6 +568,7 @@ def _rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
             cat.domains[new] = replace(cat.domains.pop(key), name=node.newname)
         elif key in cat.relations:
             cat.add_relation(replace(cat.relations.pop(key), name=node.newname))
+        _retype(cat, key, new)
     elif kind in (
         ObjectType.OBJECT_FUNCTION,
         ObjectType.OBJECT_PROCEDURE,
@@ -559,6 +577,46 @@ def _rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         _move_function(ctx, node.object, None, node.newname)
     elif kind == ObjectType.OBJECT_SCHEMA:
         _rename_schema(cat, node.subname, node.newname)
+
+
+def _rename_in_children(ctx: DdlContext, rel: Relation, old: str, new: str) -> None:
+    seen: set[tuple[str, str]] = set()
+    todo = ddl_tables.children_of(ctx, rel)
+    while todo:
+        child = todo.pop()
+        key = (child.schema, child.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        ctx.catalog.add_relation(ddl_tables.rename_column(child, old, new))
+        todo.extend(ddl_tables.children_of(ctx, child))
+
+
+def _retype(cat: Catalog, old: tuple[str, str], new: tuple[str, str]) -> None:
+    """Columns and parameters of type ``old`` (or ``old[]``) now name ``new``."""
+    from pgdrift.catalog.names import qualified
+
+    old_t, new_t = qualified(*old), qualified(*new)
+    mapping = {old_t: new_t, old_t + "[]": new_t + "[]"}
+    for key, rel in list(cat.relations.items()):
+        if any(c.type in mapping for c in rel.columns):
+            cat.relations[key] = rel.with_columns(
+                replace(c, type=mapping[c.type]) if c.type in mapping else c for c in rel.columns
+            )
+    for key, fns in cat.functions.items():
+        cat.functions[key] = [
+            replace(
+                f,
+                params=tuple(
+                    replace(p, type=mapping[p.type]) if p.type in mapping else p for p in f.params
+                ),
+                return_type=mapping.get(f.return_type or "", f.return_type),
+            )
+            for f in fns
+        ]
+    for key, dom in list(cat.domains.items()):
+        if dom.base_type in mapping:
+            cat.domains[key] = replace(dom, base_type=mapping[dom.base_type])
 
 
 def _move_triggers(cat: Catalog, old: tuple[str, str], new: tuple[str, str]) -> None:
@@ -633,6 +691,7 @@ def _set_schema(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
             cat.domains[(new, key[1])] = replace(cat.domains.pop(key), schema=new)
         elif key in cat.relations:
             cat.add_relation(replace(cat.relations.pop(key), schema=new))
+        _retype(cat, key, (new, key[1]))
     elif kind in (
         ObjectType.OBJECT_FUNCTION,
         ObjectType.OBJECT_PROCEDURE,

@@ -459,6 +459,46 @@ def alter_table(ctx: DdlContext, stmt: ast.AlterTableStmt) -> None:
     for cmd in stmt.cmds or ():
         rel = _alter_cmd(ctx, rel, cmd)
     ctx.catalog.add_relation(rel)
+    if stmt.relation.inh:  # not ALTER TABLE ONLY: column changes reach children
+        column_cmds = [c for c in stmt.cmds or () if c.subtype in _RECURSING]
+        if column_cmds:
+            for child in children_of(ctx, rel):
+                _alter_child(ctx, child, column_cmds)
+
+
+# Column changes Postgres applies to inheritance children and partitions as well.
+_RECURSING = {
+    AlterTableType.AT_AddColumn,
+    AlterTableType.AT_DropColumn,
+    AlterTableType.AT_AlterColumnType,
+    AlterTableType.AT_SetNotNull,
+    AlterTableType.AT_DropNotNull,
+}
+
+
+def children_of(ctx: DdlContext, rel: Relation) -> list[Relation]:
+    key = (rel.schema, rel.name)
+    return [r for r in ctx.catalog.relations.values() if r.parent == key]
+
+
+def _alter_child(ctx: DdlContext, child: Relation, cmds: list[Any], depth: int = 0) -> None:
+    if depth > 32:
+        return
+    for cmd in cmds:
+        if cmd.subtype == AlterTableType.AT_AddColumn:
+            existing = child.column(cmd.def_.colname)
+            if existing is not None:  # merged with the child's own column
+                continue
+            pending: list[Any] = []
+            col = column_from_def(ctx, child.name, cmd.def_, pending)
+            child = child.with_columns((*child.columns, replace(col, identity=None)))
+        elif cmd.subtype == AlterTableType.AT_DropNotNull and child.partition_bound is None:
+            continue  # inheritance children keep their own NOT NULL
+        else:
+            child = _alter_cmd(ctx, child, cmd)
+    ctx.catalog.add_relation(child)
+    for grandchild in children_of(ctx, child):
+        _alter_child(ctx, grandchild, cmds, depth + 1)
 
 
 def _alter_cmd(ctx: DdlContext, rel: Relation, cmd: Any) -> Relation:

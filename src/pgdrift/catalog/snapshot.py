@@ -19,7 +19,7 @@ import pglast
 from pglast import ast
 from pglast.visitors import Visitor
 
-from pgdrift.catalog.ddl import apply_statement, syntax_error
+from pgdrift.catalog.ddl import apply_statement, fill_type_values, syntax_error
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.model import Catalog
 from pgdrift.catalog.names import str_list
@@ -217,6 +217,7 @@ def catalog_from_ordered(
         ctx.base_offset = 0
         ctx.search_path = list(search_path)
         apply_statement(catalog, raw, src, ctx=ctx)
+    fill_type_values(ctx)
     return catalog, diagnostics + ctx.diagnostics
 
 
