@@ -102,6 +102,9 @@ def test_diff_reports_each_change_exactly_once(varied_db: Any, tmp_path: Path) -
     located = {f["code"]: f for f in findings}
     assert located["PGD204"]["filename"].endswith("app/accounts.sql")
     assert located["PGD219"]["filename"].endswith("app/functions/touch.sql")
+    index = located["PGD213"]
+    line = Path(index["filename"]).read_text().splitlines()[index["location"]["row"] - 1]
+    assert line.startswith("CREATE INDEX jobs_status_idx")
 
     # ignoring by configuration (glob over schema.object / schema.table.column)
     result = CliRunner().invoke(

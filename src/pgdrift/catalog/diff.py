@@ -106,6 +106,15 @@ class _Differ:
         end = src.text.find("\n", start)
         return src.span(start, end if end != -1 else len(src.text))
 
+    def span_find(self, origin: str | None, needle: str) -> Span | None:
+        """The first whole-word ``needle`` at or after the ``origin`` line."""
+        span = self.span_at(origin)
+        if span is None:
+            return None
+        src = self.sources[span.path]
+        m = re.compile(rf"(?<![\w$\"]){re.escape(needle)}(?![\w$])").search(src.text, span.start)
+        return src.span(m.start(), m.end()) if m is not None else span
+
     def span_of_path(self, path: str | None, offset: int | None = None) -> Span | None:
         src = self.sources.get(path or "")
         if src is None:
@@ -284,7 +293,7 @@ def _relation(d: _Differ, q: str, e: Relation, a: Relation) -> None:
             help="re-create it from the snapshot, or refresh the snapshot",
         )
         return
-    _columns(d, q, e, a)
+    gone = _columns(d, q, e, a)
     _named(
         d,
         q,
@@ -293,6 +302,7 @@ def _relation(d: _Differ, q: str, e: Relation, a: Relation) -> None:
         {c.name: c for c in e.constraints},
         {c.name: c for c in a.constraints},
         ("PGD210", "PGD211", "PGD212"),
+        gone,
     )
     _named(
         d,
@@ -302,6 +312,7 @@ def _relation(d: _Differ, q: str, e: Relation, a: Relation) -> None:
         {i.name: i for i in e.indexes},
         {i.name: i for i in a.indexes},
         ("PGD213", "PGD214", "PGD215"),
+        gone,
     )
 
 
@@ -309,7 +320,9 @@ def _qn(pair: tuple[str, str] | None) -> str:
     return f"{pair[0]}.{pair[1]}" if pair else "none"
 
 
-def _columns(d: _Differ, q: str, e: Relation, a: Relation) -> None:
+def _columns(d: _Differ, q: str, e: Relation, a: Relation) -> set[str]:
+    """Report column differences; returns the names of the expected columns that are gone
+    (dropping a column drops its indexes and constraints: not reported again)."""
     ecols = {c.name: c for c in e.columns}
     acols = {c.name: c for c in a.columns}
     missing = [c for c in e.columns if c.name not in acols]
@@ -375,6 +388,7 @@ def _columns(d: _Differ, q: str, e: Relation, a: Relation) -> None:
                     f"column {q}.{ec.name} has {label} {av or 'none'} in the database, expected {ev or 'none'}",
                     span,
                 )
+    return {m.name for m in missing} | {m.name for m, _ in renamed}
 
 
 def _quoted(name: str) -> str:
@@ -391,20 +405,25 @@ def _named(
     exp: dict[str, object],
     act: dict[str, object],
     codes: tuple[str, str, str],
+    gone: set[str] | None = None,
 ) -> None:
     for name in sorted(set(exp) | set(act)):
         e, a = exp.get(name), act.get(name)
         if a is None:
+            if gone and set(getattr(e, "columns", ())) & gone:
+                continue  # dropped with its column, which is reported
             d.report(
                 codes[0],
                 f"{what} {name} on {q} does not exist in the database",
-                d.span_at(origin, _quoted(name)) if what == "constraint" else d.span_at(origin),
+                d.span_find(origin, _quoted(name)),
             )
         elif e is None:
             d.report(
                 codes[1], f"{what} {name} on {q} exists in the database but not in the snapshot"
             )
         elif getattr(e, "definition", None) != getattr(a, "definition", None):
+            if gone and set(getattr(e, "columns", ())) & gone:
+                continue
             d.report(
                 codes[2],
                 f"{what} {name} on {q} is `{a.definition}` in the database, expected `{e.definition}`",  # type: ignore[attr-defined]
