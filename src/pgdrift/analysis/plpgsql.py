@@ -55,6 +55,9 @@ _ALIAS = re.compile(
     r'(?<![\w$])("[^"]+"|[A-Za-z_]\w*)\s+alias\s+for\s+(\$\d+|"[^"]+"|[A-Za-z_]\w*)',
     re.IGNORECASE,
 )
+_VARIABLE_CONFLICT = re.compile(
+    r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
+)
 _CASE_PREFIX = re.compile(r'^"(__Case__Variable_\d+__)" IN \(')
 
 
@@ -126,6 +129,9 @@ class _Walker:
         self.dynamic: set[str] = set()  # names of RECORD variables (shape follows assignment)
         self.cursors: dict[str, tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]] = {}
         self.env = Env(catalog, search_path)
+        m = _VARIABLE_CONFLICT.search(fn.body)
+        if m:
+            self.env.variable_conflict = m.group(1).lower()
         self._pos = 0
         self._block_decls: dict[int, list[int]] = {}
         self._excluded: set[int] = set()
@@ -369,16 +375,30 @@ class _Walker:
         if label:
             self.env.labels[label] = dict(scope)
         self._refresh()
-        self._stmts(stmt.get("body", []))
         exceptions = stmt.get("exceptions", {}).get("PLpgSQL_exception_block", {})
+        branches: list[Callable[[], None]] = [lambda: self._stmts(stmt.get("body", []))]
         for exc in exceptions.get("exc_list", ()):
             action = exc.get("PLpgSQL_exception", {}).get("action", [])
-            self.scopes.append(
-                {"sqlstate": Variable("sqlstate", "text"), "sqlerrm": Variable("sqlerrm", "text")}
-            )
-            self._refresh()
-            self._stmts(action)
-            self.scopes.pop()
+
+            def handler(action: list[Any] = action) -> None:
+                self.scopes.append(
+                    {
+                        "sqlstate": Variable("sqlstate", "text"),
+                        "sqlerrm": Variable("sqlerrm", "text"),
+                    }
+                )
+                self._refresh()
+                self._stmts(action)
+                self.scopes.pop()
+                self._refresh()
+
+            branches.append(handler)
+        if len(branches) == 1:
+            branches[0]()
+        else:
+            # handlers start from the shapes the body leaves (the likeliest state when
+            # they run); afterwards either the body or one handler ran
+            self._branches(branches, fallthrough=False, chained=True)
         self.scopes.pop()
         if label:
             self.env.labels.pop(label, None)
@@ -410,42 +430,85 @@ class _Walker:
 
     def _s_if(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("cond"), line)
-        self._stmts(stmt.get("then_body", []))
+        branches: list[Callable[[], None]] = [lambda: self._stmts(stmt.get("then_body", []))]
         for elsif in stmt.get("elsif_list", ()):
             e = elsif.get("PLpgSQL_if_elsif", {})
-            self._pos = 0
-            self._expr(e.get("cond"), e.get("lineno", line))
-            self._stmts(e.get("stmts", []))
-        self._stmts(stmt.get("else_body", []))
+
+            def run(e: dict[str, Any] = e) -> None:
+                self._pos = 0
+                self._expr(e.get("cond"), e.get("lineno", line))
+                self._stmts(e.get("stmts", []))
+
+            branches.append(run)
+        if stmt.get("else_body"):
+            branches.append(lambda: self._stmts(stmt.get("else_body", [])))
+        self._branches(branches, fallthrough=not stmt.get("else_body"))
 
     def _s_case(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("t_expr"), line)
         case_var = None
         if stmt.get("t_expr") is not None:
             case_var = self._datum_name(stmt.get("t_varno", 0))
+        branches: list[Callable[[], None]] = []
         for when in stmt.get("case_when_list", ()):
             w = when.get("PLpgSQL_case_when", {})
-            self._pos = 0
-            expr = w.get("expr")
-            query = (expr or {}).get("PLpgSQL_expr", {}).get("query", "")
-            m = _CASE_PREFIX.match(query)
-            if m and case_var:
-                self.scopes.append({m.group(1): Variable(m.group(1), None)})
-                self._refresh()
-                self._expr(expr, w.get("lineno", line), skip=m.end(), trim_end=1)
-                self.scopes.pop()
-                self._refresh()
-            else:
-                self._expr(expr, w.get("lineno", line))
-            self._stmts(w.get("stmts", []))
-        self._stmts(stmt.get("else_stmts", []))
+
+            def run(w: dict[str, Any] = w) -> None:
+                self._pos = 0
+                expr = w.get("expr")
+                query = (expr or {}).get("PLpgSQL_expr", {}).get("query", "")
+                m = _CASE_PREFIX.match(query)
+                if m and case_var:
+                    self.scopes.append({m.group(1): Variable(m.group(1), None)})
+                    self._refresh()
+                    self._expr(expr, w.get("lineno", line), skip=m.end(), trim_end=1)
+                    self.scopes.pop()
+                    self._refresh()
+                else:
+                    self._expr(expr, w.get("lineno", line))
+                self._stmts(w.get("stmts", []))
+
+            branches.append(run)
+        if stmt.get("have_else") or stmt.get("else_stmts"):
+            branches.append(lambda: self._stmts(stmt.get("else_stmts", [])))
+        self._branches(branches, fallthrough=False)
+
+    def _branches(
+        self, branches: list[Callable[[], None]], fallthrough: bool, chained: bool = False
+    ) -> None:
+        """Run alternative branches from the same record shapes; afterwards a RECORD has the
+        shape all branches agree on, the union of their fields when they differ, or an
+        unknown shape when one path leaves it unassigned."""
+        before = self._shapes()
+        ends: list[dict[str, tuple[Any, Any]]] = []
+        for run in branches:
+            self._restore(ends[0] if chained and ends else before)
+            run()
+            ends.append(self._shapes())
+        if fallthrough:
+            ends.append(before)
+        self._restore(_merge_shapes(ends))
+
+    def _shapes(self) -> dict[str, tuple[Any, Any]]:
+        out = {}
+        for name in self.dynamic:
+            var = self.env.variables.get(name)
+            if var is not None and var.is_record:
+                out[name] = (var.fields, var.field_types)
+        return out
+
+    def _restore(self, shapes: dict[str, tuple[Any, Any]]) -> None:
+        for name, (fields, types) in shapes.items():
+            var = self.env.variables.get(name)
+            if var is not None and (var.fields, var.field_types) != (fields, types):
+                self._set_variable(replace(var, fields=fields, field_types=types))
 
     def _s_loop(self, stmt: dict[str, Any], line: int) -> None:
-        self._stmts(stmt.get("body", []))
+        self._branches([lambda: self._stmts(stmt.get("body", []))], fallthrough=True)
 
     def _s_while(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("cond"), line)
-        self._stmts(stmt.get("body", []))
+        self._branches([lambda: self._stmts(stmt.get("body", []))], fallthrough=True)
 
     def _s_fori(self, stmt: dict[str, Any], line: int) -> None:
         for key in ("lower", "upper", "step"):
@@ -700,6 +763,22 @@ class _Walker:
         self.result.statements += 1
         self._report(res, place, lambda i: mapping[min(max(i, 0), len(mapping) - 1)], line)
         return res
+
+
+def _merge_shapes(states: list[dict[str, tuple[Any, Any]]]) -> dict[str, tuple[Any, Any]]:
+    merged: dict[str, tuple[Any, Any]] = {}
+    for name in states[0] if states else ():
+        shapes = [st.get(name, (None, None)) for st in states]
+        if all(sh == shapes[0] for sh in shapes):
+            merged[name] = shapes[0]
+        elif any(fields is None for fields, _ in shapes):
+            merged[name] = (None, None)
+        else:
+            union: list[str] = []
+            for fields, _ in shapes:
+                union.extend(f for f in fields if f not in union)
+            merged[name] = (tuple(union), None)
+    return merged
 
 
 def string_constant(expr: str) -> tuple[str, list[int]] | None:
