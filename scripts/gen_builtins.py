@@ -33,7 +33,7 @@ DEFAULT_OUT = ROOT / "src" / "pgdrift" / "data" / "builtins.json"
 
 FUNCTIONS_SQL = """
 SELECT p.proname, p.pronargs, p.pronargdefaults, p.provariadic <> 0 AS variadic,
-       p.proretset, p.prokind
+       p.proretset, p.prokind, format_type(p.prorettype, NULL)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'pg_catalog'
 ORDER BY 1, 2
@@ -199,10 +199,11 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
     relations: dict[str, dict[str, str]] = {}
     versions = sorted({r["version"][0][0] for r in results})
     for res in results:
-        for name, nargs, ndefaults, variadic, retset, kind in res["functions"]:
+        for name, nargs, ndefaults, variadic, retset, kind, rettype in res["functions"]:
             entry = functions.setdefault(
-                name, {"arities": set(), "returns_set": False, "kinds": set()}
+                name, {"arities": set(), "returns_set": False, "kinds": set(), "returns": set()}
             )
+            entry["returns"].add(rettype)
             low = nargs - ndefaults - (1 if variadic else 0)
             entry["arities"].add((max(low, 0), None if variadic else nargs))
             entry["returns_set"] = entry["returns_set"] or bool(retset)
@@ -215,7 +216,9 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
         for schema, rel, col, typ in res["relations"]:
             relations.setdefault(f"{schema}.{rel}", {}).setdefault(col, typ)
     for name, (low, high) in GRAMMAR_FUNCTIONS.items():
-        entry = functions.setdefault(name, {"arities": set(), "returns_set": False, "kinds": set()})
+        entry = functions.setdefault(
+            name, {"arities": set(), "returns_set": False, "kinds": set(), "returns": set()}
+        )
         entry["arities"].add((low, high))
         entry["kinds"].add("grammar")
 
@@ -229,6 +232,7 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
                 "arities": [list(a) for a in sorted(e["arities"], key=_arity_key)],
                 "returns_set": e["returns_set"],
                 "kinds": sorted(e["kinds"]),
+                "returns": sorted(e["returns"]),
             }
             for name, e in sorted(functions.items())
         },

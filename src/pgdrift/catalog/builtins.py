@@ -72,6 +72,14 @@ def builtin_function_kinds(name: str) -> frozenset[str]:
     return frozenset(entry["kinds"]) if entry else frozenset()
 
 
+def builtin_return_type(name: str) -> str | None:
+    """The return type of built-in ``name`` when every overload returns the same type
+    (``count`` -> ``bigint``, ``now`` -> ``timestamp with time zone``), else None."""
+    entry = _data()["functions"].get(name)
+    returns = entry.get("returns", []) if entry else []
+    return str(returns[0]) if len(returns) == 1 else None
+
+
 @cache
 def builtin_type_names() -> frozenset[str]:
     """Built-in type names, both internal (``int4``) and as format_type prints (``integer``)."""

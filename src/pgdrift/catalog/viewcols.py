@@ -286,6 +286,15 @@ def _target_type(val: Any, sources: dict[str, list[Column] | None], fmt: TypeFor
 def _expr_type(val: Any, fmt: TypeFormatter) -> str:
     if isinstance(val, ast.TypeCast):
         return fmt(val.typeName)
+    if isinstance(val, ast.FuncCall):
+        names = str_list(val.funcname)
+        if len(names) == 1 or names[0] == "pg_catalog":
+            from pgdrift.catalog.builtins import builtin_return_type
+
+            found = builtin_return_type(names[-1])
+            if found is not None and found not in ("anyelement", "anyarray", "record"):
+                return found
+        return UNKNOWN_TYPE
     if isinstance(val, ast.A_Const):
         v = val.val
         if isinstance(v, ast.Integer):

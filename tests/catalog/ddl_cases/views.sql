@@ -21,5 +21,6 @@ CREATE VIEW v9 AS VALUES (1, 'a');
 -- expect: columns public.v7 x
 -- expect: relation public.mv materialized view
 -- expect: columns public.mv status, count
+-- expect: column public.mv.count bigint
 -- expect: columns public.v8 n
 -- expect: columns public.v9 column1, column2
