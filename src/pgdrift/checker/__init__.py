@@ -130,8 +130,8 @@ def _build(
     digest = _digest(*(s.text for s in schema_sources))
     snapshot: int | None = None
     ctx = DdlContext(catalog, list(search_path), default_search_path=search_path)
-    # routine -> (index of its unit, the relations when it was defined)
-    live: dict[tuple[str, str, int], tuple[int, dict[Any, Any]]] = {}
+    # (schema, name) -> number of input args -> (index of its unit, relations when defined)
+    live: dict[tuple[str, str], dict[int, tuple[int, dict[Any, Any]]]] = {}
     relations_now: dict[Any, Any] | None = None
 
     def take() -> int:
@@ -144,9 +144,10 @@ def _build(
     def supersede(keys: list[tuple[str, str, int | None]]) -> None:
         # A redefined or dropped routine was live until now: check it against the
         # relations of its time (plus any created since), not the final catalog.
-        for key in keys:
-            for live_key in [k for k in live if _same_routine(k, key)]:
-                i, relations = live.pop(live_key)
+        for schema, name, nargs in keys:
+            overloads = live.get((schema, name), {})
+            for n in [n for n in overloads if nargs is None or n == nargs]:
+                i, relations = overloads.pop(n)
                 merged = _copy_catalog(catalog)
                 merged.relations.update(relations)
                 catalogs.append(merged)
@@ -172,7 +173,7 @@ def _build(
                 supersede([key])
                 if relations_now is None:
                     relations_now = dict(catalog.relations)
-                live[(key[0], key[1], key[2] or 0)] = (len(units), relations_now)
+                live.setdefault(key[:2], {})[key[2] or 0] = (len(units), relations_now)
                 units.append(Unit(fi, stmt.index, "routine", 0))
             elif type(stmt.node).__name__ == "DropStmt":
                 supersede(_dropped_routines(stmt.node, ctx.create_schema))
@@ -221,10 +222,6 @@ def _dropped_routines(node: Any, default_schema: str) -> list[tuple[str, str, in
         n_args = None if obj.args_unspecified else len(obj.objargs or ())
         out.append((schema, names[-1], n_args))
     return out
-
-
-def _same_routine(live: tuple[str, str, int], key: tuple[str, str, int | None]) -> bool:
-    return live[:2] == key[:2] and (key[2] is None or key[2] == live[2])
 
 
 def _copy_catalog(cat: Catalog) -> Catalog:
