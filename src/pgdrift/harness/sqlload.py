@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pgdrift.parse.files import split_file
+from pgdrift.parse.files import SqlFile, split_file
 from pgdrift.source import SourceFile
 
 
@@ -106,9 +106,10 @@ def files_digest(files: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
-def units(source: SourceFile) -> Iterator[Unit]:
-    """Statements of ``source`` in order, plus any unparsable text between them."""
-    parsed = split_file(source)
+def units(source: SourceFile, parsed: SqlFile | None = None) -> Iterator[Unit]:
+    """Statements of ``source`` in order, plus any unparsable text between them
+    (``parsed``: its :func:`split_file` result, when the caller has it)."""
+    parsed = parsed if parsed is not None else split_file(source)
     text = source.text
     errors = sorted(e.offset for e in parsed.errors)
     pos = 0

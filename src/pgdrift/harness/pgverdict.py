@@ -1,0 +1,715 @@
+"""Postgres's own verdict on an embedded statement, without running it.
+
+:class:`PgResolver` has the signature of :func:`pgdrift.analysis.resolve.resolve`, so the
+PL/pgSQL walker of ``pgdrift check`` (``analysis/plpgsql.py``) drives it with the same
+variables in scope, the same statement texts and the same body -> file offsets. Instead of
+resolving names itself it asks the server:
+
+1. every ``ColumnRef`` that names a PL/pgSQL variable (``v``, ``rec.field``,
+   ``label.v``, ``fn.param``) and every ``$n`` becomes a parameter of the variable's type
+   (records: their ``%ROWTYPE`` relation, or a composite type built from the shape the
+   walker knows; unknown types stay untyped), exactly where PL/pgSQL's parser hooks would
+   put a ``Param``;
+2. the statement is ``PREPARE``d: Postgres parse-analyses it against the real catalog and
+   plans nothing, runs nothing;
+3. a reference error (undefined column/table/function, ambiguity) becomes a finding at the
+   position Postgres reports, mapped back to the text; the culprit is then neutralised
+   (the reference replaced by ``NULL``, a missing target column added inside a savepoint
+   that is rolled back) and the statement prepared again, so *every* wrong reference is
+   reported, not only the first;
+4. under ``plpgsql.variable_conflict = error`` each variable reference is also tried as a
+   column: if Postgres accepts it as one, the reference is ambiguous at run time.
+
+Type errors are not reported (they are not what ``check`` judges, and unknown variable
+types are approximated); everything runs in a transaction the caller rolls back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from pglast import ast, parse_sql
+from pglast.parser import ParseError, scan
+
+from pgdrift.analysis.env import Env, Finding, Resolution, Variable
+from pgdrift.analysis.suggest import did_you_mean
+
+_PREPARABLE = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
+_UNTYPED = {"record", "trigger", "event_trigger", "void", "unknown", "cstring", "internal"}
+_MAX_ROUNDS = 64
+
+_RE_FIELD = re.compile(r'column "(.+)" not found in data type (.+)$')
+_RE_RECFIELD = re.compile(r'could not identify column "(.+)" in record data type')
+_RE_TARGET = re.compile(r'column "(.+)" of relation "(.+)" does not exist')
+_RE_COLUMN = re.compile(r'column (?:"(.+)"|(\S+)) does not exist')
+_RE_MISSING_FROM = re.compile(r'missing FROM-clause entry for table "(.+)"')
+
+
+def _rule(code: str) -> Any:
+    from pgdrift.rules import load_all
+
+    return load_all()[code]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _qualified(relation: str) -> str:
+    schema, _, name = relation.partition(".")
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if name else quote_ident(schema)
+
+
+# -- the text being prepared -------------------------------------------------------------
+
+
+@dataclass
+class _Text:
+    """A base SQL string with non-overlapping replacements; maps rendered offsets back."""
+
+    base: str
+    edits: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def replace(self, start: int, end: int, text: str) -> None:
+        self.edits = [e for e in self.edits if e[1] <= start or e[0] >= end]
+        self.edits.append((start, end, text))
+        self.edits.sort()
+
+    def remove(self, start: int) -> tuple[int, int, str] | None:
+        for e in self.edits:
+            if e[0] == start:
+                self.edits.remove(e)
+                return e
+        return None
+
+    def render(self) -> str:
+        out, pos = [], 0
+        for s, e, t in self.edits:
+            out.append(self.base[pos:s])
+            out.append(t)
+            pos = e
+        out.append(self.base[pos:])
+        return "".join(out)
+
+    def to_base(self, offset: int) -> int:
+        shift = 0
+        for s, e, t in self.edits:
+            if offset < s + shift:
+                break
+            if offset < s + shift + len(t):
+                return s
+            shift += len(t) - (e - s)
+        return max(0, min(offset - shift, len(self.base)))
+
+
+@dataclass
+class _Ref:
+    """A ColumnRef in the base text: ``fields`` folded, ``[start, end)`` its span."""
+
+    start: int
+    end: int
+    fields: tuple[str, ...]
+    name_end: int = 0  # end of the variable part when it names a variable
+    var: Variable | None = None
+    field_of_record: str | None = None
+    param: int | None = None  # our parameter number when substituted
+
+
+@dataclass
+class _Parsed:
+    node: Any
+    tokens: list[tuple[int, int, str]]
+    refs: list[_Ref]
+    params: list[tuple[int, int, int]]  # ($n number, start, end)
+    ranges: list[tuple[int, int, str | None, str]]  # RangeVar spans: (start, end, alias, name)
+    calls: list[tuple[int, int, tuple[str, ...], int]]  # FuncCall: span, name, nargs
+
+
+def _tokens(sql: str) -> list[tuple[int, int, str]]:
+    try:
+        return [(t.start, t.end + 1, t.name) for t in scan(sql)]
+    except ParseError:
+        return []
+
+
+def _span_tokens(tokens: list[tuple[int, int, str]], start: int, count: int) -> int:
+    for i, tok in enumerate(tokens):
+        if tok[0] == start:
+            last = tokens[min(i + count - 1, len(tokens) - 1)]
+            return last[1]
+    return start + 1
+
+
+def _call_end(tokens: list[tuple[int, int, str]], start: int) -> int:
+    depth = 0
+    for tok in tokens:
+        if tok[0] < start:
+            continue
+        if tok[2] == "ASCII_40":
+            depth += 1
+        elif tok[2] == "ASCII_41":
+            depth -= 1
+            if depth == 0:
+                return tok[1]
+    return start + 1
+
+
+def _walk(node: Any, visit: Callable[[Any], None]) -> None:
+    if isinstance(node, ast.Node):
+        visit(node)
+        for name in node.__slots__:
+            _walk(getattr(node, name, None), visit)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, visit)
+
+
+def _parse(sql: str) -> _Parsed | None:
+    try:
+        stmts = parse_sql(sql)
+    except ParseError:
+        return None
+    if len(stmts) != 1:
+        return None
+    node = stmts[0].stmt
+    tokens = _tokens(sql)
+    parsed = _Parsed(node, tokens, [], [], [], [])
+
+    def visit(n: Any) -> None:
+        loc = getattr(n, "location", None)
+        if isinstance(n, ast.ColumnRef) and loc is not None and loc >= 0:
+            fields = tuple(f.sval if isinstance(f, ast.String) else "*" for f in n.fields)
+            end = _span_tokens(tokens, loc, 2 * len(fields) - 1)
+            parsed.refs.append(_Ref(loc, end, fields))
+        elif isinstance(n, ast.ParamRef) and loc is not None and loc >= 0:
+            parsed.params.append((n.number, loc, _span_tokens(tokens, loc, 1)))
+        elif isinstance(n, ast.RangeVar) and loc is not None and loc >= 0:
+            count = 3 if n.schemaname else 1
+            alias = n.alias.aliasname if n.alias is not None else None
+            parsed.ranges.append((loc, _span_tokens(tokens, loc, count), alias, n.relname))
+        elif isinstance(n, ast.FuncCall) and loc is not None and loc >= 0:
+            name = tuple(f.sval for f in n.funcname if isinstance(f, ast.String))
+            nargs = len(n.args or ()) if not n.agg_star else 0
+            parsed.calls.append((loc, _call_end(tokens, loc), name, nargs))
+
+    _walk(node, visit)
+    parsed.refs.sort(key=lambda r: r.start)
+    return parsed
+
+
+# -- the resolver ------------------------------------------------------------------------
+
+
+@dataclass
+class _PgError:
+    sqlstate: str
+    message: str
+    position: int | None  # offset in the base text
+
+
+class PgResolver:
+    """A resolver (``(text, env, mode) -> Resolution``) that asks Postgres.
+
+    ``conn`` must be inside a transaction the caller rolls back; ``positional`` gives the
+    types of ``$1…`` (the routine's input parameters) in PL/pgSQL and SQL bodies.
+    """
+
+    def __init__(self, conn: psycopg.Connection, positional: tuple[str | None, ...] = ()):
+        self.conn = conn
+        self.positional = positional
+        self._composites: dict[tuple[Any, ...], str] = {}
+        self._types_ok: dict[str, bool] = {}
+        self._type_names: dict[int, str] = {}
+        self._columns: dict[str, tuple[str, ...]] = {}
+        self._seq = 0
+        self.prepared = 0  # statements Postgres analysed
+
+    # -- plumbing --
+
+    def _sp(self, action: str, name: str) -> None:
+        self.conn.execute(f"{action} {name}")
+
+    def _try(self, sql: str) -> _PgError | None:
+        self._seq += 1
+        sp = f"pgdrift_sp{self._seq}"
+        self._sp("SAVEPOINT", sp)
+        try:
+            self.conn.execute(sql.encode(), prepare=False)
+        except psycopg.Error as exc:
+            self._sp("ROLLBACK TO SAVEPOINT", sp)
+            self._sp("RELEASE SAVEPOINT", sp)
+            d = exc.diag
+            pos = int(d.statement_position) if d.statement_position else None
+            return _PgError(d.sqlstate or "", d.message_primary or str(exc), pos)
+        self._sp("RELEASE SAVEPOINT", sp)
+        return None
+
+    def _type_ok(self, type_text: str) -> bool:
+        if type_text not in self._types_ok:
+            err = self._try(f"SELECT NULL::{type_text}")
+            self._types_ok[type_text] = err is None
+        return self._types_ok[type_text]
+
+    def _composite(self, var: Variable) -> str | None:
+        if var.relation:
+            name = _qualified(var.relation)
+            return name if self._type_ok(name) else None
+        if not var.fields:
+            return None
+        types = var.field_types or (None,) * len(var.fields)
+        key = (var.fields, types)
+        if key not in self._composites:
+            cols = []
+            for f, t in zip(var.fields, types, strict=False):
+                typ = t if t and t not in _UNTYPED and self._type_ok(t) else "text"
+                cols.append(f"{quote_ident(f)} {typ}")
+            name = f"pg_temp.pgdrift_rec{len(self._composites) + 1}"
+            if self._try(f"CREATE TYPE {name} AS ({', '.join(cols)})") is not None:
+                return None
+            self._composites[key] = name
+        return self._composites[key]
+
+    def _param_type(self, var: Variable) -> str | None:
+        if var.is_record or var.fields is not None or var.relation:
+            return self._composite(var)
+        t = (var.type or "").strip()
+        if not t or t.lower() in _UNTYPED or t.lower().startswith("any"):
+            return None
+        return t if self._type_ok(t) else None
+
+    def columns_of(self, relation: str) -> tuple[str, ...]:
+        if relation not in self._columns:
+            try:
+                rows = self.conn.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) "
+                    "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                    (relation,),
+                ).fetchall()
+            except psycopg.Error:
+                rows = []
+            self._columns[relation] = tuple(r[0] for r in rows)
+        return self._columns[relation]
+
+    # -- entry point --
+
+    def __call__(self, text: str, env: Env, mode: str) -> Resolution:
+        try:
+            return _Statement(self, text, env, mode).run()
+        except psycopg.Error as exc:
+            return Resolution(unanalysed=f"verification failed: {exc}".strip())
+
+
+class _Statement:
+    """One statement being verified."""
+
+    def __init__(self, owner: PgResolver, text: str, env: Env, mode: str):
+        self.r = owner
+        self.text = text
+        self.env = env
+        self.mode = mode
+        self.findings: list[Finding] = []
+        self.types: list[str | None] = []
+        self.dead: set[str] = set()  # aliases of relations that do not exist
+        base, self._to_text = self._base()
+        self.t = _Text(base)
+        self.parsed = _parse(base)
+
+    def _base(self) -> tuple[str, Callable[[int], int]]:
+        text = self.text
+        if self.mode == "expression":
+            return "SELECT " + text, lambda b: max(b - 7, 0)
+        if self.mode == "assignment":
+            op = _assignment_operator(text)
+            if op is not None:
+                s, e = op
+                base = "SELECT " + text[:s] + ", " + text[e:]
+
+                def back(b: int) -> int:
+                    if b < 7:
+                        return 0
+                    if b < 7 + s:
+                        return b - 7
+                    if b < 7 + s + 2:
+                        return s
+                    return e + (b - 7 - s - 2)
+
+                return base, back
+            return "SELECT " + text, lambda b: max(b - 7, 0)
+        return text, lambda b: b
+
+    # -- driver --
+
+    def run(self) -> Resolution:
+        p = self.parsed
+        if p is None:
+            # pglast cannot parse it: let Postgres say why (a syntax error is reported)
+            err = self.r._try(f"PREPARE pgdrift_v AS {self.t.base}")
+            if err is None:
+                self.r._try("DEALLOCATE pgdrift_v")
+                return Resolution()
+            if err.sqlstate == "42601":
+                self._syntax(err)
+            return Resolution(findings=self.findings)
+        if self.mode == "statement" and not isinstance(p.node, _PREPARABLE):
+            return self._utility(p.node)
+        self._bind_variables()
+        self.r._seq += 1
+        sp = f"pgdrift_stmt{self.r._seq}"
+        self.r._sp("SAVEPOINT", sp)
+        try:
+            ok = self._prepare_loop()
+            res = Resolution(findings=self.findings)
+            if ok:
+                self.r.prepared += 1
+                if self.mode == "statement":
+                    res.output_columns, res.output_types = self._describe()
+                self.r._try("DEALLOCATE pgdrift_v")
+                self._conflicts()
+        finally:
+            self.r._sp("ROLLBACK TO SAVEPOINT", sp)
+            self.r._sp("RELEASE SAVEPOINT", sp)
+        res.findings = self.findings
+        return res
+
+    def _bind_variables(self) -> None:
+        p = self.parsed
+        assert p is not None
+        if not self.env.plpgsql and not self.env.variables:
+            pass
+        for ref in p.refs:
+            if "*" in ref.fields:
+                if len(ref.fields) >= 2:
+                    var = self.env.variables.get(ref.fields[0])
+                    if var is not None and (var.is_record or var.relation):
+                        self._substitute(ref, var, 1)
+                continue
+            var, used = self._lookup(ref.fields)
+            if var is None:
+                continue
+            self._substitute(ref, var, used)
+        for number, start, end in p.params:
+            typ = self.r.positional[number - 1] if 0 < number <= len(self.r.positional) else None
+            self.types.append(typ if typ and self.r._type_ok(typ) else None)
+            self.t.replace(start, end, f"${len(self.types)}")
+
+    def _lookup(self, fields: tuple[str, ...]) -> tuple[Variable | None, int]:
+        env = self.env
+        if len(fields) >= 2 and fields[0] in env.labels:
+            var = env.labels[fields[0]].get(fields[1])
+            if var is not None:
+                return var, 2
+        var = env.variables.get(fields[0])
+        if var is None:
+            return None, 0
+        if len(fields) >= 2 and not (var.is_record or var.fields is not None or var.relation):
+            return None, 0  # scalar.x: a table column, not the variable
+        if self.env.plpgsql is False and self.env.params_lose_to_columns and len(fields) == 1:
+            return var, 1  # SQL functions: tried as a column first by Postgres itself
+        return var, 1
+
+    def _substitute(self, ref: _Ref, var: Variable, used: int) -> None:
+        p = self.parsed
+        assert p is not None
+        typ = self.r._param_type(var)
+        name_end = _span_tokens(p.tokens, ref.start, 2 * used - 1)
+        ref.var = var
+        ref.name_end = name_end
+        if len(ref.fields) > used and ref.fields[used] != "*":
+            ref.field_of_record = ref.fields[used]
+        if ref.field_of_record is not None and typ is None:
+            # a record of unknown shape: any field is accepted (as check does)
+            self.types.append(None)
+            ref.param = len(self.types)
+            self.t.replace(ref.start, ref.end, f"${ref.param}")
+            return
+        self.types.append(typ)
+        ref.param = len(self.types)
+        self.t.replace(ref.start, name_end, f"${ref.param}")
+
+    def _prepare_sql(self) -> tuple[str, int]:
+        types = ", ".join(t or "unknown" for t in self.types)
+        head = f"PREPARE pgdrift_v({types}) AS " if self.types else "PREPARE pgdrift_v AS "
+        return head + self.t.render(), len(head)
+
+    def _attempt(self) -> _PgError | None:
+        sql, head = self._prepare_sql()
+        err = self.r._try(sql)
+        if err is not None and err.position is not None:
+            err.position = self.t.to_base(err.position - 1 - head)
+        return err
+
+    def _prepare_loop(self) -> bool:
+        for _round in range(_MAX_ROUNDS):
+            err = self._attempt()
+            if err is None:
+                return True
+            if not self._handle(err):
+                return False
+        return False
+
+    # -- errors --
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        s = self._to_text(start)
+        e = self._to_text(max(end - 1, start)) + 1
+        return s, max(e, s)
+
+    def _add(self, code: str, message: str, start: int, end: int, help: str | None = None) -> None:
+        s, e = self._span(start, end)
+        if not any(f.start == s and f.rule.code == code for f in self.findings):
+            self.findings.append(Finding(_rule(code), message, s, e, help))
+
+    def _ref_at(self, pos: int | None) -> _Ref | None:
+        if pos is None or self.parsed is None:
+            return None
+        for ref in self.parsed.refs:
+            if ref.start <= pos < max(ref.end, ref.start + 1):
+                return ref
+        return None
+
+    def _neutralise(self, start: int, end: int) -> None:
+        self.t.replace(start, end, "NULL")
+
+    def _syntax(self, err: _PgError) -> None:
+        pos = err.position if err.position is not None else 0
+        end = pos
+        base = self.t.base
+        while end < len(base) and not base[end].isspace() and end - pos < 40:
+            end += 1
+        self._add("PGD001", err.message, pos, max(end, pos + 1))
+
+    def _handle(self, err: _PgError) -> bool:
+        state, msg, pos = err.sqlstate, err.message, err.position
+        if state == "42601":
+            self._syntax(err)
+            return False
+        if state == "42703":
+            return self._undefined_column(msg, pos)
+        if state == "42P01":
+            return self._undefined_table(msg, pos)
+        if state == "42702":
+            ref = self._ref_at(pos)
+            if ref is None:
+                return False
+            self._add("PGD105", msg, ref.start, ref.end)
+            self._neutralise(ref.start, ref.end)
+            return True
+        if state == "42883":
+            return self._undefined_function(msg, pos)
+        if state == "42704" and msg.startswith("type ") and any(self.types):
+            # one of our parameter types is unknown to the server: leave them untyped
+            self.types = [None] * len(self.types)
+            return True
+        return False  # a type error or something else check does not judge
+
+    def _undefined_column(self, msg: str, pos: int | None) -> bool:
+        m = _RE_FIELD.search(msg) or _RE_RECFIELD.search(msg)
+        ref = self._ref_at(pos)
+        if m and ref is not None and ref.var is not None:
+            name = m.group(1)
+            var = ref.var
+            where = f" ({var.relation})" if var.relation else ""
+            self._add(
+                "PGD103",
+                f'column "{name}" does not exist in record {var.name}{where}',
+                ref.start,
+                ref.end,
+                did_you_mean(name, var.fields or ()),
+            )
+            self._neutralise(ref.start, ref.end)
+            return True
+        m = _RE_TARGET.search(msg)
+        if m and pos is not None:
+            return self._undefined_target(m.group(1), m.group(2), msg, pos)
+        if ref is not None:
+            if ref.fields[0] in self.dead or (len(ref.fields) == 1 and self.dead):
+                self._neutralise(ref.start, ref.end)  # a consequence of a missing relation
+                return True
+            name = ref.fields[-1]
+            self._add("PGD101", msg, ref.start, ref.end, did_you_mean(name, self._candidates(ref)))
+            self._neutralise(ref.start, ref.end)
+            return True
+        return False
+
+    def _candidates(self, ref: _Ref) -> list[str]:
+        p = self.parsed
+        if p is None:
+            return []
+        out: list[str] = []
+        qual = ref.fields[-2] if len(ref.fields) >= 2 else None
+        for _s, _e, alias, name in p.ranges:
+            if qual is None or qual in (alias, name):
+                out.extend(self.r.columns_of(name))
+        return out
+
+    def _target_relation(self) -> str | None:
+        node = self.parsed.node if self.parsed else None
+        rel = getattr(node, "relation", None)
+        if isinstance(rel, ast.RangeVar):
+            if rel.schemaname:
+                return f"{quote_ident(rel.schemaname)}.{quote_ident(rel.relname)}"
+            return quote_ident(rel.relname)
+        return None
+
+    def _undefined_target(self, column: str, relname: str, msg: str, pos: int) -> bool:
+        p = self.parsed
+        assert p is not None
+        end = _span_tokens(p.tokens, pos, 1)
+        target = self._target_relation()
+        cols = self.r.columns_of(target) if target else ()
+        self._add("PGD101", msg, pos, end, did_you_mean(column, cols))
+        if target is None:
+            return False
+        # make the column exist for this statement only (rolled back with its savepoint)
+        err = self.r._try(f"ALTER TABLE {target} ADD COLUMN {quote_ident(column)} text")
+        return err is None
+
+    def _undefined_table(self, msg: str, pos: int | None) -> bool:
+        p = self.parsed
+        assert p is not None
+        m = _RE_MISSING_FROM.search(msg)
+        if m:
+            ref = self._ref_at(pos)
+            if ref is None:
+                return False
+            self._add("PGD102", msg, ref.start, ref.end)
+            self.dead.add(m.group(1))
+            self._neutralise(ref.start, ref.end)
+            return True
+        for start, end, alias, name in p.ranges:
+            if pos is not None and start <= pos < end:
+                self._add("PGD102", msg, start, end)
+                node_rel = getattr(p.node, "relation", None)
+                if isinstance(node_rel, ast.RangeVar) and node_rel.location == start:
+                    return False  # the DML target itself does not exist
+                self.dead.add(alias or name)
+                self.dead.add(name)
+                self.t.replace(
+                    start, end, f"(SELECT) AS {quote_ident(name)}" if not alias else "(SELECT)"
+                )
+                return True
+        return False
+
+    def _undefined_function(self, msg: str, pos: int | None) -> bool:
+        p = self.parsed
+        assert p is not None
+        if msg.startswith("operator"):
+            return False
+        for start, end, name, nargs in p.calls:
+            if pos is not None and start <= pos < end:
+                verdict = self._function_verdict(name, nargs)
+                if verdict is not None:
+                    self._add(verdict[0], verdict[1], start, end)
+                self._neutralise(start, end)
+                return True
+        return False
+
+    def _function_verdict(self, name: tuple[str, ...], nargs: int) -> tuple[str, str] | None:
+        fname = name[-1]
+        schema = name[-2] if len(name) >= 2 else None
+        rows = self.r.conn.execute(
+            "SELECT pronargs, pronargdefaults, provariadic <> 0 FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE proname = %s "
+            "AND (%s::text IS NULL AND (n.nspname = ANY (current_schemas(true))) "
+            "     OR n.nspname = %s)",
+            (fname, schema, schema),
+        ).fetchall()
+        shown = ".".join(name)
+        if not rows:
+            return "PGD104", f"function {shown}() does not exist"
+        if any(lo - d <= nargs <= lo or (var and nargs >= lo - 1) for lo, d, var in rows):
+            return None  # it exists with that many arguments: a type question
+        counts = sorted({r[0] for r in rows})
+        return (
+            "PGD108",
+            f"function {shown} takes {' or '.join(map(str, counts))} arguments, not {nargs}",
+        )
+
+    # -- success --
+
+    def _describe(self) -> tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]:
+        res = self.r.conn.pgconn.describe_prepared(b"pgdrift_v")
+        if res.status != 1 and res.nfields == 0:  # COMMAND_OK with no columns
+            return None, None
+        names = tuple(res.fname(i).decode() for i in range(res.nfields))
+        types = tuple(self._type_name(res.ftype(i)) for i in range(res.nfields))
+        return (names, types) if names else (None, None)
+
+    def _type_name(self, oid: int) -> str | None:
+        cache = self.r._type_names
+        if oid not in cache:
+            row = self.r.conn.execute("SELECT format_type(%s, NULL)", (oid,)).fetchone()
+            cache[oid] = row[0] if row else None
+        return cache[oid]
+
+    def _conflicts(self) -> None:
+        """Variable references that Postgres would also accept as columns."""
+        mode = getattr(self.env, "variable_conflict", "error")
+        if not self.env.plpgsql or mode == "use_variable" or self.parsed is None:
+            return
+        for ref in self.parsed.refs:
+            if ref.var is None or ref.param is None:
+                continue
+            if len(ref.fields) > 2 or (ref.field_of_record is None and len(ref.fields) > 1):
+                continue  # label.var cannot be a column reference
+            saved = self.t.remove(ref.start)
+            if saved is None:
+                continue
+            err = self._attempt()
+            is_column = err is None or not (
+                err.sqlstate in ("42703", "42P01") and err.position == ref.start
+            )
+            if err is None:
+                self.r._try("DEALLOCATE pgdrift_v")
+            if is_column and mode == "error":
+                name = ".".join(ref.fields[:2]) if ref.field_of_record else ref.fields[0]
+                self._add(
+                    "PGD106",
+                    f'column reference "{name}" is ambiguous: it could refer to either a '
+                    "PL/pgSQL variable or a table column",
+                    ref.start,
+                    ref.end,
+                )
+            if not (is_column and mode == "use_column"):
+                self.t.replace(*saved)
+
+    def _utility(self, node: Any) -> Resolution:
+        """Non-preparable statements: CREATE TEMP TABLE is created (the transaction is
+        rolled back later) so that later statements see it; others are not analysed."""
+        temp = False
+        if isinstance(node, ast.CreateStmt | ast.CreateTableAsStmt):
+            rel = node.relation if isinstance(node, ast.CreateStmt) else node.into.rel
+            temp = getattr(rel, "relpersistence", "p") == "t"
+        if not temp:
+            return Resolution()
+        p = self.parsed
+        assert p is not None
+        for ref in p.refs:
+            var, _used = self._lookup(ref.fields)
+            if var is not None:
+                typ = self.r._param_type(var)
+                self.t.replace(ref.start, ref.end, f"NULL::{typ}" if typ else "NULL")
+        sql = self.t.render()
+        if isinstance(node, ast.CreateTableAsStmt) and not re.search(
+            r"\bwith\s+(no\s+)?data\s*;?\s*$", sql, re.IGNORECASE
+        ):
+            sql = sql.rstrip().rstrip(";") + " WITH NO DATA"
+        self.r._try(sql)
+        return Resolution()
+
+
+def _assignment_operator(text: str) -> tuple[int, int] | None:
+    """The span of ``:=`` (or ``=``) in ``target := expr`` at bracket depth 0."""
+    depth = 0
+    for start, end, name in _tokens(text):
+        if name in ("ASCII_40", "ASCII_91"):
+            depth += 1
+        elif name in ("ASCII_41", "ASCII_93"):
+            depth -= 1
+        elif depth == 0 and name in ("COLON_EQUALS", "ASCII_61"):
+            return start, end
+    return None

@@ -1,0 +1,391 @@
+"""``pgdrift verify``: Postgres's own, exact verdict on the files.
+
+Recipe: start a throwaway server (the harness providers), load the ``expected_schema/``
+files (when configured) and then the files, in order, statement by statement, into a fresh
+database -- a statement Postgres refuses is a finding at its ``file:line:col`` with
+Postgres's message; then have Postgres analyse every embedded statement of every
+PL/pgSQL function, procedure, trigger function (once per table it is attached to) and DO
+block without running it, through :class:`pgdrift.harness.pgverdict.PgResolver` driven by
+the same PL/pgSQL walker as ``check`` -- so codes, positions and renderers are those of
+``check``. Views, file-level DML and SQL functions are validated by Postgres when they
+load; when one fails, its statements are re-analysed to report every wrong reference.
+
+>>> result = verify_paths(["sql"], Config())  # doctest: +SKIP
+>>> [d.code for d in result.diagnostics]  # doctest: +SKIP
+['PGD103', 'PGD103', 'PGD101', 'PGD101']
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from pgdrift.config import Config
+from pgdrift.diagnostic import Diagnostic
+from pgdrift.parse.files import Body, SqlFile, Statement, split_file
+from pgdrift.source import SourceFile
+
+_LOAD_CODES = {
+    "42601": "PGD001",
+    "42703": "PGD101",
+    "42P01": "PGD102",
+    "42883": "PGD104",
+    "42702": "PGD105",
+}
+
+
+@dataclass
+class VerifyStats:
+    files: int = 0
+    functions: int = 0
+    views: int = 0
+    statements: int = 0  # embedded statements Postgres analysed
+    unanalysed: int = 0
+    loaded: int = 0  # top-level statements loaded
+    failed: int = 0  # top-level statements Postgres refused
+
+
+@dataclass
+class VerifyResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stats: VerifyStats = field(default_factory=VerifyStats)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    server: str = ""  # "PostgreSQL 15.18 (local)"
+
+
+@dataclass
+class _Failure:
+    sqlstate: str
+    message: str
+    start: int
+    end: int
+    detail: str | None = None
+    hint: str | None = None
+
+
+def verify_paths(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    server: Any = None,
+    server_options: Any = None,
+    progress: Callable[[int, int, str], Any] | None = None,
+) -> VerifyResult:
+    """Verify the ``*.sql`` files under ``paths`` (see the module docstring).
+
+    ``server``: a running server to create the throwaway database on (default: one from
+    the harness providers, stopped afterwards). Raises ``FileNotFoundError`` for a missing
+    path and :class:`pgdrift.harness.providers.NoServerError` when no server can be had.
+    """
+    from pgdrift.check import collect_files
+
+    files = collect_files(list(paths), config)
+    sources = [SourceFile.read(f) for f in files]
+    schema_sources = _schema_sources(config)
+    own_server = server is None
+    if own_server:
+        from pgdrift.harness.providers import ServerOptions, start_first
+
+        server, _passed = start_first(server_options or ServerOptions())
+    try:
+        return verify_sources(sources, config, server, schema_sources, progress)
+    finally:
+        if own_server:
+            server.stop()
+
+
+def _schema_sources(config: Config) -> list[SourceFile]:
+    if not config.schema:
+        return []
+    root = Path(config.schema)
+    if not root.is_absolute():
+        root = config.root / root
+    if not root.exists():
+        return []
+    files = sorted(root.rglob("*.sql")) if root.is_dir() else [root]
+    return [SourceFile.read(f) for f in files]
+
+
+def verify_sources(
+    sources: list[SourceFile],
+    config: Config,
+    server: Any,
+    schema_sources: Sequence[SourceFile] = (),
+    progress: Callable[[int, int, str], Any] | None = None,
+) -> VerifyResult:
+    """Verify already-read ``sources`` on ``server`` (a fresh database is created and
+    dropped)."""
+    from pgdrift.harness.databases import Databases
+
+    search_path = tuple(config.search_path) or ("public",)
+    result = VerifyResult(sources={s.path: s for s in sources})
+    result.stats.files = len(sources)
+    result.server = f"PostgreSQL {server.version} ({server.provider})"
+    dbs = Databases(server)
+    try:
+        db = dbs.create(None)
+        sqlfiles = [split_file(s) for s in sources]
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
+            for sf in [split_file(s) for s in schema_sources]:
+                _load(conn, sf, search_path, result)  # the base schema's failures count too
+            failures = [_load(conn, sf, search_path, result) for sf in sqlfiles]
+        with psycopg.connect(db.dsn) as conn:
+            _analyse(conn, sqlfiles, failures, search_path, result, progress)
+    finally:
+        dbs.close()
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+# -- loading ------------------------------------------------------------------------------
+
+
+def _load(
+    conn: psycopg.Connection, sf: SqlFile, search_path: tuple[str, ...], result: VerifyResult
+) -> dict[int, _Failure]:
+    """Run every statement of ``sf`` in order (autocommit, like psql); failures by
+    statement index (``-1 - n`` for text pglast could not parse)."""
+    from pgdrift.harness.sqlload import units
+
+    conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
+    by_start = {st.start: st.index for st in sf.statements}
+    failures: dict[int, _Failure] = {}
+    broken = 0
+    for unit in units(sf.source, sf):
+        try:
+            conn.execute(unit.text.encode("utf-8"), prepare=False)
+            result.stats.loaded += 1
+            continue
+        except psycopg.Error as exc:
+            d = exc.diag
+            at = unit.start
+            if d.statement_position and str(d.statement_position).isdigit():
+                at = unit.start + int(d.statement_position) - 1
+            at = min(max(at, unit.start), max(unit.end - 1, unit.start))
+            fail = _Failure(
+                d.sqlstate or "",
+                d.message_primary or str(exc).strip(),
+                at,
+                _token_end(sf.source.text, at, unit.end),
+                d.message_detail,
+                d.message_hint,
+            )
+        result.stats.failed += 1
+        key = by_start.get(unit.start)
+        if key is None:
+            broken += 1
+            key = -broken
+        failures[key] = fail
+    return failures
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _token_end(text: str, at: int, limit: int) -> int:
+    end = at
+    while end < min(limit, len(text)) and not text[end].isspace() and end - at < 60:
+        end += 1
+    return max(end, at + 1)
+
+
+def _failure_diagnostic(sf: SqlFile, fail: _Failure, context: str | None) -> Diagnostic:
+    from pgdrift.rules import load_all
+
+    rule = load_all()[_LOAD_CODES.get(fail.sqlstate, "PGD003")]
+    notes = tuple(f"{k}: {v}" for k, v in (("detail", fail.detail), ("hint", fail.hint)) if v)
+    return rule.diagnostic(
+        fail.message + (f" [{fail.sqlstate}]" if fail.sqlstate else ""),
+        sf.source.span(fail.start, fail.end),
+        notes=notes,
+        context=context,
+    )
+
+
+# -- analysis -----------------------------------------------------------------------------
+
+
+def _analyse(
+    conn: psycopg.Connection,
+    sqlfiles: list[SqlFile],
+    failures: list[dict[int, _Failure]],
+    search_path: tuple[str, ...],
+    result: VerifyResult,
+    progress: Callable[[int, int, str], Any] | None,
+) -> None:
+    from pgdrift.catalog.ddl import catalog_from_files
+
+    catalog, _diags = catalog_from_files([sf.source for sf in sqlfiles], search_path)
+    conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
+    conn.commit()
+    total = sum(len(sf.statements) for sf in sqlfiles)
+    done = 0
+    for sf, failed in zip(sqlfiles, failures, strict=True):
+        for key, fail in failed.items():
+            if key < 0:  # text pglast could not parse: only Postgres's message
+                result.diagnostics.append(_failure_diagnostic(sf, fail, None))
+        for stmt in sf.statements:
+            done += 1
+            fail = failed.get(stmt.index)
+            try:
+                found, context = _analyse_statement(
+                    conn, sf, stmt, fail, catalog, search_path, result
+                )
+            except psycopg.Error:
+                found, context = [], None
+                result.stats.unanalysed += 1
+            finally:
+                with contextlib.suppress(psycopg.Error):
+                    conn.rollback()
+            result.diagnostics.extend(found)
+            if fail is not None and not any(d.code != "PGD002" for d in found):
+                result.diagnostics.append(_failure_diagnostic(sf, fail, context))
+            if progress is not None:
+                progress(done, total, sf.source.path)
+
+
+def _analyse_statement(
+    conn: psycopg.Connection,
+    sf: SqlFile,
+    stmt: Statement,
+    fail: _Failure | None,
+    catalog: Any,
+    search_path: tuple[str, ...],
+    result: VerifyResult,
+) -> tuple[list[Diagnostic], str | None]:
+    from pgdrift.analysis.env import Env
+    from pgdrift.analysis.plpgsql import BodyResult
+    from pgdrift.analysis.routine import routine_info
+    from pgdrift.analysis.sqlbody import check_sql_body, check_statement, sql_env
+    from pgdrift.checker.units import _to_diagnostics
+    from pgdrift.harness.pgverdict import PgResolver
+
+    stats = result.stats
+    if stmt.kind == "function":
+        info = routine_info(stmt.node, catalog, search_path)
+        stats.functions += 1
+        language = (stmt.language or info.language).lower()
+        if fail is not None and fail.sqlstate == "42601":
+            return [], info.context  # the body does not compile: Postgres said where
+        if language == "plpgsql" and stmt.body is not None:
+            return _plpgsql(conn, sf, stmt, info, catalog, search_path, result), info.context
+        if language != "sql" or fail is None:
+            return [], info.context  # SQL bodies were validated by CREATE FUNCTION
+        positional = tuple(p.type for p in info.params if p.is_input)
+        resolver = PgResolver(conn, positional)
+        env = sql_env(catalog, search_path, info)
+        out: list[Diagnostic] = []
+        bodies = stmt.atomic or ([stmt.body] if stmt.body is not None else [])
+        for body in bodies:
+            br = BodyResult()
+            if stmt.atomic:
+                check_statement(body.text, env, resolver, br, 0)
+            else:
+                br, _err = check_sql_body(body.text, env, resolver)
+            out.extend(_to_diagnostics(sf, body, br.findings, info.context))
+        stats.statements += resolver.prepared
+        return out, info.context
+    if stmt.kind == "do":
+        stats.functions += 1
+        return _do(conn, sf, stmt, catalog, search_path, result), "DO block"
+    if stmt.kind in ("view", "create-as", "dml") and fail is not None:
+        body = stmt.body if stmt.kind != "dml" else Body(stmt.text, stmt.start)
+        if stmt.kind == "view":
+            stats.views += 1
+        if body is None:
+            return [], None
+        resolver = PgResolver(conn)
+        br = BodyResult()
+        check_statement(body.text, Env(catalog, search_path, plpgsql=False), resolver, br, 0)
+        stats.statements += resolver.prepared
+        return _to_diagnostics(sf, body, br.findings, None), None
+    if stmt.kind == "view":
+        stats.views += 1
+    return [], None
+
+
+def _plpgsql(
+    conn: psycopg.Connection,
+    sf: SqlFile,
+    stmt: Statement,
+    info: Any,
+    catalog: Any,
+    search_path: tuple[str, ...],
+    result: VerifyResult,
+) -> list[Diagnostic]:
+    from pgdrift.analysis.plpgsql import check_plpgsql
+    from pgdrift.checker.units import _scalar_types, _to_diagnostics
+    from pgdrift.harness.pgverdict import PgResolver
+    from pgdrift.parse.plpgsql import parse_function
+
+    body = stmt.body
+    assert body is not None
+    fn = parse_function(
+        stmt.text, body.file_offset(0) - stmt.start, body.text, _scalar_types(catalog, search_path)
+    )
+    if fn.tree is None:
+        return []  # Postgres compiled it (it loaded); pglast could not: nothing to walk
+    tables: list[Any] = [None]
+    if info.is_trigger:
+        rels = []
+        for trg in catalog.triggers_for_function(info.schema, info.name):
+            rel = catalog.relations.get((trg.schema, trg.table))
+            if rel is not None and rel not in rels:
+                rels.append(rel)
+        tables = rels or [None]
+    positional = tuple(p.type for p in info.params if p.is_input)
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Diagnostic] = []
+
+    def note(offset: int) -> str:
+        return f"in {info.context}, body line {fn.line_of(offset)}"
+
+    for table in tables:
+        resolver = PgResolver(conn, positional)
+        br = check_plpgsql(fn, info, catalog, search_path, resolver, table)
+        conn.rollback()
+        fresh = [f for f in br.findings if (f.rule.code, f.start, f.end) not in seen]
+        seen.update((f.rule.code, f.start, f.end) for f in fresh)
+        out.extend(_to_diagnostics(sf, body, fresh, info.context, note))
+        if table is tables[0]:
+            result.stats.statements += br.statements
+            result.stats.unanalysed += br.unanalysed
+    return out
+
+
+def _do(
+    conn: psycopg.Connection,
+    sf: SqlFile,
+    stmt: Statement,
+    catalog: Any,
+    search_path: tuple[str, ...],
+    result: VerifyResult,
+) -> list[Diagnostic]:
+    from pgdrift.analysis.plpgsql import check_plpgsql
+    from pgdrift.analysis.routine import RoutineInfo
+    from pgdrift.checker.units import _scalar_types, _to_diagnostics
+    from pgdrift.harness.pgverdict import PgResolver
+    from pgdrift.parse.plpgsql import parse_do
+
+    body = stmt.body
+    if body is None or (stmt.language or "plpgsql") != "plpgsql":
+        return []
+    fn = parse_do(body.text, _scalar_types(catalog, search_path))
+    if fn.tree is None:
+        return []
+    br = check_plpgsql(
+        fn, RoutineInfo("", "", kind="do"), catalog, search_path, PgResolver(conn), None
+    )
+    result.stats.statements += br.statements
+    result.stats.unanalysed += br.unanalysed
+
+    def note(offset: int) -> str:
+        return f"in DO block, body line {fn.line_of(offset)}"
+
+    return _to_diagnostics(sf, body, br.findings, "DO block", note)

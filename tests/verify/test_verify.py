@@ -1,0 +1,152 @@
+"""pgdrift verify: Postgres's verdict, with check's codes and positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pgdrift.cli import cli
+
+from .conftest import where
+
+SCHEMA = """CREATE TABLE jobs (id bigint PRIMARY KEY, status text NOT NULL, attempts int,
+  payload jsonb, finished_at timestamptz);
+"""
+
+
+def test_the_incident_gives_the_four_errors_check_gives(verify, incident_sql) -> None:
+    result = verify(incident_sql, names=("incident.sql",))
+    assert where(result) == [
+        ("PGD103", 8, 20),
+        ("PGD103", 9, 25),
+        ("PGD101", 13, 32),
+        ("PGD101", 13, 75),
+    ]
+    helps = [d.help for d in result.diagnostics]
+    assert helps == [
+        'did you mean "chunk_index"?',
+        'did you mean "estimated_emails"?',
+        'did you mean "processing_time_ms"?',
+        'did you mean "error_message"?',
+    ]
+    assert result.diagnostics[0].notes == ("in function public.claim(text), body line 7",)
+
+
+def test_every_wrong_reference_of_one_statement(verify) -> None:
+    fn = (
+        SCHEMA
+        + """CREATE FUNCTION f(p_id bigint) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE v jobs%ROWTYPE; n int;
+BEGIN
+  SELECT * INTO v FROM jobs WHERE id = p_id;
+  SELECT count(*) INTO n FROM jobs j WHERE j.stat = 'x' AND j.attempt > v.attemps AND nope = 1;
+  UPDATE jobs SET statuss = 'done', finishedat = now(), attempts = v.attempts WHERE id = v.idd;
+  RETURN n;
+END $$;
+"""
+    )
+    result = verify(fn)
+    assert where(result) == [
+        ("PGD101", 7, 44),  # j.stat
+        ("PGD101", 7, 61),  # j.attempt
+        ("PGD103", 7, 73),  # v.attemps
+        ("PGD101", 7, 87),  # nope
+        ("PGD101", 8, 19),  # SET statuss
+        ("PGD101", 8, 37),  # SET finishedat
+        ("PGD103", 8, 90),  # v.idd
+    ]
+
+
+def test_variable_conflict_is_what_postgres_raises_at_run_time(verify) -> None:
+    fn = (
+        SCHEMA
+        + """CREATE FUNCTION g(status text) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM jobs WHERE jobs.status = status);
+END $$;
+CREATE FUNCTION h(p_status text) RETURNS bigint LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE status text := p_status;
+BEGIN
+  RETURN (SELECT count(*) FROM jobs WHERE status = 'x');
+END $$;
+"""
+    )
+    assert where(verify(fn)) == [("PGD106", 5, 57)]
+
+
+def test_trigger_function_checked_against_its_table(verify) -> None:
+    sql = (
+        SCHEMA
+        + """CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.finished_at := now();
+  IF NEW.statu = 'done' THEN NEW.attempts := NEW.attempts + 1; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER t BEFORE UPDATE ON jobs FOR EACH ROW EXECUTE FUNCTION trg();
+"""
+    )
+    result = verify(sql)
+    assert where(result) == [("PGD103", 6, 6)]
+    assert result.diagnostics[0].help == 'did you mean "status"?'
+
+
+def test_load_failures_are_reported_at_the_failing_statement(verify) -> None:
+    result = verify(
+        SCHEMA,
+        "CREATE TABLE jobs (id int);\n\nCREATE VIEW v AS SELECT id, statuz, finishd_at FROM jobs;\n"
+        "CREATE FUNCTION k() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1 +;\nEND $$;\n",
+        names=("a.sql", "b.sql"),
+    )
+    got = [(d.code, d.span.path, d.span.line, d.span.col) for d in result.diagnostics]
+    assert got == [
+        ("PGD003", "b.sql", 1, 1),  # relation "jobs" already exists
+        ("PGD101", "b.sql", 3, 29),  # statuz: every wrong column of the view ...
+        ("PGD101", "b.sql", 3, 37),  # ... not only the first Postgres stops at
+        ("PGD001", "b.sql", 6, 13),  # syntax error inside the body, at Postgres's position
+    ]
+    assert "already exists" in result.diagnostics[0].message
+    assert result.stats.failed == 3
+
+
+def test_clean_files_pass(verify) -> None:
+    sql = (
+        SCHEMA
+        + """CREATE FUNCTION ok(p jsonb) RETURNS SETOF jobs LANGUAGE plpgsql AS $$
+DECLARE r record; total int := 0;
+BEGIN
+  FOR r IN SELECT id, attempts FROM jobs WHERE payload @> p LOOP
+    total := total + coalesce(r.attempts, 0);
+  END LOOP;
+  CREATE TEMP TABLE tmp_ids ON COMMIT DROP AS SELECT id FROM jobs;
+  RETURN QUERY SELECT j.* FROM jobs j JOIN tmp_ids USING (id) WHERE j.attempts < total;
+END $$;
+CREATE FUNCTION s(p_id bigint) RETURNS text LANGUAGE sql AS $$
+  SELECT status FROM jobs WHERE id = p_id
+$$;
+"""
+    )
+    result = verify(sql)
+    assert result.diagnostics == []
+    assert result.stats.functions == 2
+    assert result.stats.statements >= 3
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path, incident_sql: str, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.sql").write_text(incident_sql)
+    (tmp_path / "good.sql").write_text(SCHEMA)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["verify", "bad.sql", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    assert res.output.count('"code": "PGD10') == 4
+    res = runner.invoke(cli, ["verify", "good.sql"])
+    assert res.exit_code == 0, res.output
+    assert "verified by PostgreSQL" in res.output
+    res = runner.invoke(cli, ["verify", "missing.sql"])
+    assert res.exit_code == 2
+    res = runner.invoke(cli, ["verify", "good.sql", "--provider", "docker"])
+    assert res.exit_code == 2
+    assert "docker:" in res.output
