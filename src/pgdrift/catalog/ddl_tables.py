@@ -21,7 +21,7 @@ from pgdrift.catalog.model import (
     Relation,
     Sequence,
 )
-from pgdrift.catalog.names import SERIAL_TYPES, deparse, qualified, str_list
+from pgdrift.catalog.names import SERIAL_TYPES, deparse, qualified, str_list, walk
 from pgdrift.catalog.values import allowed_values_from_check, referenced_columns
 from pgdrift.catalog.viewcols import query_columns
 
@@ -176,24 +176,41 @@ def canonical_expr(expr: Any) -> Any:
 
     Postgres prints a CHECK (varchar_col IN (...)) in the first form and, once that text is
     loaded again, in the second: both mean the same, so compare them in one form."""
-    from pglast.visitors import Visitor
+    if not any(_array_cast(n) for n in walk(expr)):
+        return expr
+    return _push_casts(expr)
 
-    class _Push(Visitor):  # type: ignore[misc]
-        def visit_TypeCast(self, ancestors: Any, node: ast.TypeCast) -> Any:
-            arg, tn = node.arg, node.typeName
-            if isinstance(arg, ast.A_ArrayExpr) and tn is not None and tn.arrayBounds:
-                elem_type = copy.copy(tn)
-                elem_type.arrayBounds = None
-                return ast.A_ArrayExpr(
-                    elements=tuple(
-                        ast.TypeCast(arg=e, typeName=elem_type) for e in arg.elements or ()
-                    )
-                )
-            return None
 
-    holder = ast.ResTarget(val=expr)
-    _Push()(holder)
-    return holder.val
+def _array_cast(node: Any) -> bool:
+    return (
+        isinstance(node, ast.TypeCast)
+        and isinstance(node.arg, ast.A_ArrayExpr)
+        and node.typeName is not None
+        and bool(node.typeName.arrayBounds)
+    )
+
+
+def _push_casts(node: Any) -> Any:
+    if isinstance(node, (list, tuple)):
+        return tuple(_push_casts(x) for x in node)
+    if not isinstance(node, ast.Node):
+        return node
+    if _array_cast(node):
+        elem_type = copy.copy(node.typeName)
+        elem_type.arrayBounds = None
+        return ast.A_ArrayExpr(
+            elements=tuple(
+                ast.TypeCast(arg=_push_casts(e), typeName=elem_type)
+                for e in node.arg.elements or ()
+            )
+        )
+    for name in type(node).__slots__:
+        value = getattr(node, name, None)
+        if isinstance(value, (ast.Node, list, tuple)):
+            new = _push_casts(value)
+            if new is not value and new != value:
+                setattr(node, name, new)
+    return node
 
 
 def add_constraint(ctx: DdlContext, rel: Relation, con: Any, column: str | None = None) -> Relation:

@@ -16,7 +16,7 @@ search_path, so a type name means the same thing wherever it is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pglast import ast
@@ -119,6 +119,21 @@ def str_list(nodes: Sequence[Any] | None) -> list[str]:
         elif isinstance(node, str):
             out.append(node)
     return out
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every pglast node under ``node`` (itself included), depth first, in field order.
+
+    A plain loop over each node class's slots: much cheaper than a pglast ``Visitor``."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif isinstance(item, ast.Node):
+            yield item
+            children = [getattr(item, name, None) for name in type(item).__slots__]
+            stack.extend(c for c in reversed(children) if isinstance(c, (ast.Node, list, tuple)))
 
 
 def deparse(node: Any) -> str:

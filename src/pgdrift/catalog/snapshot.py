@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pglast
 from pglast import ast
-from pglast.visitors import Visitor
 
 from pgdrift.catalog.ddl import apply_statement, fill_type_values, syntax_error
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.model import Catalog
-from pgdrift.catalog.names import str_list
+from pgdrift.catalog.names import str_list, walk
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.source import SourceFile
 
@@ -90,19 +89,8 @@ def read_snapshot_with_diagnostics(directory: str | Path) -> tuple[Catalog, list
 # -- dependency order --
 
 
-class _RangeVars(Visitor):  # type: ignore[misc]
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_RangeVar(self, ancestors: Any, node: ast.RangeVar) -> None:
-        self.names.add(node.relname)
-
-
 def _referenced(node: Any) -> set[str]:
-    v = _RangeVars()
-    v(node)
-    return v.names
+    return {n.relname for n in walk(node) if isinstance(n, ast.RangeVar)}
 
 
 def _type_names(fn: ast.CreateFunctionStmt) -> set[str]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType
-from pglast.visitors import Visitor
+
+from pgdrift.catalog.names import walk
 
 
 def _strip_casts(node: Any) -> Any:
@@ -112,21 +113,14 @@ def allowed_values_from_check(
     return _one(expr, None)
 
 
-class _Cols(Visitor):  # type: ignore[misc]
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-
-    def visit_ColumnRef(self, ancestors: Any, node: ast.ColumnRef) -> None:
-        last = node.fields[-1] if node.fields else None
-        if isinstance(last, ast.String) and last.sval not in self.names:
-            self.names.append(str(last.sval))
-
-
 def referenced_columns(expr: Any) -> list[str]:
     """Column names an expression references, in order of first appearance."""
+    names: list[str] = []
     if expr is None:
-        return []
-    v = _Cols()
-    v(expr)
-    return v.names
+        return names
+    for node in walk(expr):
+        if isinstance(node, ast.ColumnRef) and node.fields:
+            last = node.fields[-1]
+            if isinstance(last, ast.String) and last.sval not in names:
+                names.append(str(last.sval))
+    return names
