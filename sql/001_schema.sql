@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS sync_jobs (
     active_queue_id bigint,
     -- when the next chunk in chunk_index order becomes due; NULL when none is pending
     next_run_at     timestamptz,
+    -- no pending chunk of this sync job has a lower chunk_index (where head searches start)
+    head_chunk_index integer    NOT NULL DEFAULT 0,
     created_at      timestamptz NOT NULL DEFAULT chunk_queue_now(),
     started_at      timestamptz,
     completed_at    timestamptz,
@@ -64,13 +66,18 @@ CREATE TABLE IF NOT EXISTS sync_jobs (
         CHECK (status <> 'failed' OR error_message IS NOT NULL),
     CONSTRAINT sync_jobs_times_check
         CHECK (completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at)
-);
+) WITH (fillfactor = 70);
 
 -- What the dispatcher scans: sync jobs with nothing in flight whose next chunk is due.
 CREATE INDEX IF NOT EXISTS sync_jobs_claimable_idx
     ON sync_jobs (next_run_at, id)
     WHERE active_queue_id IS NULL AND next_run_at IS NOT NULL
       AND status IN ('pending', 'running');
+
+-- What cleanup_stuck_chunks() scans: the sync jobs with a chunk in flight.
+CREATE INDEX IF NOT EXISTS sync_jobs_active_idx
+    ON sync_jobs (active_queue_id)
+    WHERE active_queue_id IS NOT NULL;
 
 -- One row per chunk of a sync job (the report's table, with its real column names).
 CREATE TABLE IF NOT EXISTS chunked_sync_jobs (
@@ -107,7 +114,7 @@ CREATE TABLE IF NOT EXISTS chunked_sync_jobs (
         CHECK (status <> 'cancelled' OR completed_at IS NOT NULL),
     CONSTRAINT chunked_sync_jobs_times_check
         CHECK (completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at)
-);
+) WITH (fillfactor = 70);  -- room for HOT updates: no indexed column ever changes
 
 -- Lets the queue reference (id, sync_job_id, chunk_index) so the copies cannot disagree.
 CREATE UNIQUE INDEX IF NOT EXISTS chunked_sync_jobs_identity_key
@@ -155,17 +162,13 @@ CREATE TABLE IF NOT EXISTS chunk_processing_queue (
         CHECK (status <> 'completed' OR lease_token IS NOT NULL),
     CONSTRAINT chunk_processing_queue_finished_check
         CHECK ((status IN ('completed', 'failed', 'cancelled')) = (finished_at IS NOT NULL))
-);
+) WITH (fillfactor = 70);
 
--- The head of each sync job: its lowest pending chunk_index.
-CREATE INDEX IF NOT EXISTS chunk_processing_queue_pending_idx
-    ON chunk_processing_queue (sync_job_id, chunk_index)
-    WHERE status = 'pending';
-
--- What cleanup_stuck_chunks() scans: leases by expiry.
-CREATE INDEX IF NOT EXISTS chunk_processing_queue_lease_idx
-    ON chunk_processing_queue (lease_expires_at)
-    WHERE status = 'processing';
+-- The chunks of a sync job in order (where the head search starts from head_chunk_index).
+-- Indexes of the queue only cover columns that never change, so every status and lease
+-- update is a HOT update: no index maintenance on the hot path.
+CREATE INDEX IF NOT EXISTS chunk_processing_queue_sync_job_idx
+    ON chunk_processing_queue (sync_job_id, chunk_index);
 
 CREATE INDEX IF NOT EXISTS chunk_processing_queue_created_idx
     ON chunk_processing_queue (created_at);

@@ -5,14 +5,16 @@
 -- of the same sync job: chunks cannot be added to a sync job that just finished, and the
 -- sync job's next_run_at always reflects its lowest pending chunk_index.
 
--- When the next chunk of a sync job (lowest pending chunk_index) becomes due; NULL if none.
-CREATE OR REPLACE FUNCTION chunk_queue_head_run_after(p_sync_job_id bigint)
+-- When the next chunk of a sync job (lowest pending chunk_index, searched from
+-- p_from_index, a lower bound) becomes due; NULL if none.
+CREATE OR REPLACE FUNCTION chunk_queue_head_run_after(p_sync_job_id bigint, p_from_index integer)
 RETURNS timestamptz
 LANGUAGE sql STABLE
 AS $$
     SELECT q.run_after
     FROM chunk_processing_queue AS q
     WHERE q.sync_job_id = p_sync_job_id
+      AND q.chunk_index >= p_from_index
       AND q.status = 'pending'
     ORDER BY q.chunk_index
     LIMIT 1
@@ -64,7 +66,8 @@ BEGIN
 
     UPDATE sync_jobs AS j
     SET total_chunks = j.total_chunks + 1,
-        next_run_at = chunk_queue_head_run_after(j.id),
+        head_chunk_index = least(j.head_chunk_index, NEW.chunk_index),
+        next_run_at = chunk_queue_head_run_after(j.id, least(j.head_chunk_index, NEW.chunk_index)),
         updated_at = v_now
     WHERE j.id = NEW.sync_job_id;
 

@@ -78,6 +78,7 @@ BEGIN
         SELECT q.* INTO v_queue
         FROM chunk_processing_queue AS q
         WHERE q.sync_job_id = v_job.id
+          AND q.chunk_index >= v_job.head_chunk_index
           AND q.status = 'pending'
         ORDER BY q.chunk_index
         LIMIT 1
@@ -90,7 +91,7 @@ BEGIN
 
         -- next_run_at was stale (e.g. set by hand): repair it and look again.
         UPDATE sync_jobs AS j
-        SET next_run_at = chunk_queue_head_run_after(j.id),
+        SET next_run_at = chunk_queue_head_run_after(j.id, j.head_chunk_index),
             updated_at = p_now
         WHERE j.id = v_job.id;
     END LOOP;

@@ -66,10 +66,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
+    -- A chunk in flight is its sync job's active_queue_id (every queue function keeps
+    -- the two in step), so the scan starts from the few sync jobs with a chunk in flight.
     FOR v_candidate IN
         SELECT q.id, q.sync_job_id
-        FROM chunk_processing_queue AS q
-        WHERE q.status = 'processing'
+        FROM sync_jobs AS j
+        JOIN chunk_processing_queue AS q ON q.id = j.active_queue_id
+        WHERE j.active_queue_id IS NOT NULL
+          AND q.status = 'processing'
           AND q.lease_expires_at <= p_now
         ORDER BY q.lease_expires_at, q.id
         LIMIT p_limit
@@ -121,7 +125,7 @@ BEGIN
 
             UPDATE sync_jobs AS j
             SET active_queue_id = NULL,
-                next_run_at = chunk_queue_head_run_after(j.id),
+                next_run_at = chunk_queue_head_run_after(j.id, j.head_chunk_index),
                 updated_at = p_now
             WHERE j.id = v_job.id;
 

@@ -247,3 +247,26 @@ def test_unknown_chunk(queue: Queue) -> None:
 def test_bad_arguments_are_refused_clearly(queue: Queue, sql: str, message: str) -> None:
     with pytest.raises(psycopg.errors.InvalidParameterValue, match=message):
         queue.q(sql)
+
+
+def test_complete_and_claim_next_in_one_call(queue: Queue) -> None:
+    job = queue.sync_job(2)
+    other = queue.sync_job(1, account="other")
+    first = queue.claim("w1", now=at(0))
+    assert first is not None
+    sql = "SELECT * FROM complete_and_claim_next_chunk_safe(%s, %s, true, 'w1', 5, NULL, 60, %s)"
+    row = queue.one(sql, (first["chunk_id"], first["lease_token"], at(1)))
+    assert (row["outcome"], row["next_sync_job_id"], row["next_chunk_index"]) == (
+        "completed",
+        job.id,
+        1,
+    )
+    assert row["next_attempt"] == 1 and row["next_lease_expires_at"] == at(61)
+    row = queue.one(sql, (row["next_chunk_id"], row["next_lease_token"], at(2)))
+    assert (row["outcome"], row["sync_job_status"]) == ("completed", "completed")
+    assert (row["next_sync_job_id"], row["next_chunk_index"]) == (other.id, 0)
+    row = queue.one(sql, (row["next_chunk_id"], row["next_lease_token"], at(3)))
+    assert row["outcome"] == "completed"
+    assert row["next_chunk_id"] is None and row["next_lease_token"] is None
+    stale = queue.one(sql, (first["chunk_id"], first["lease_token"], at(4)))
+    assert (stale["outcome"], stale["next_chunk_id"]) == ("already_recorded", None)

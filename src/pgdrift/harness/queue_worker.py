@@ -151,6 +151,14 @@ def complete(
     return Completion(**row)
 
 
+_COMPLETE_AND_CLAIM = (
+    "SELECT * FROM complete_and_claim_next_chunk_safe(p_chunk_id => %s, p_lease_token => %s,"
+    " p_success => %s, p_worker_id => %s, p_processing_time_ms => %s, p_error_message => %s,"
+    " p_lease_seconds => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s)"
+)
+_NEXT_FIELDS = tuple(ClaimedChunk.__dataclass_fields__)
+
+
 def complete_and_claim(
     conn: psycopg.Connection[Any],
     chunk: ClaimedChunk,
@@ -162,17 +170,27 @@ def complete_and_claim(
     backoff_base_ms: int = 1000,
     backoff_max_ms: int = 300_000,
 ) -> tuple[Completion, ClaimedChunk | None]:
-    """Report ``chunk`` and lease the next one in a single transaction (one commit).
-
-    Both take effect together or not at all; a connection lost during COMMIT leaves both
-    unknown, as for any single call.
+    """Report ``chunk`` and lease the next one in one call, one transaction, one commit
+    (``complete_and_claim_next_chunk_safe``). Both take effect together or not at all.
     """
-    with conn.transaction():
-        done = complete(
-            conn, chunk, success, processing_time_ms, error_message, backoff_base_ms, backoff_max_ms
-        )
-        nxt = claim(conn, worker_id, lease_seconds)
-    return done, nxt
+    params = (
+        chunk.chunk_id,
+        chunk.lease_token,
+        success,
+        worker_id,
+        processing_time_ms,
+        error_message,
+        lease_seconds,
+        backoff_base_ms,
+        backoff_max_ms,
+    )
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(_COMPLETE_AND_CLAIM, params).fetchone()
+    assert row is not None  # the function always returns one row
+    done = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
+    if row["next_chunk_id"] is None:
+        return done, None
+    return done, ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
 
 
 def heartbeat(
