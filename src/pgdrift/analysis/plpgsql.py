@@ -220,12 +220,29 @@ class _Walker:
                 self._excluded.add(dno)
             if datum.get("refname") in ("sqlstate", "sqlerrm") and datum.get("isconst"):
                 self._excluded.add(dno)
-        for kind, stmt in _walk_stmts(action):
+        if self.fn.blocks == 1 and "PLpgSQL_stmt_block" in action:
+            # one block: every declaration is its own (the common case, no walk needed)
+            self._block_decls[id(action["PLpgSQL_stmt_block"])] = [
+                dno
+                for dno, (kind, datum) in enumerate(self.datums)
+                if self._is_declaration(dno, kind, datum)
+            ]
+            if not self.fn.loop_vars:
+                return
+        for kind, stmt in _walk_stmts(action) if self.fn.loop_vars else ():
             if kind in ("PLpgSQL_stmt_fori", "PLpgSQL_stmt_forc"):
                 _var_kind, var = next(iter(stmt.get("var", {}).items()), ("", {}))
                 if "dno" in var:
                     self._excluded.add(var["dno"])
                 self._loop_vars.add((var.get("refname", ""), var.get("lineno", 0)))
+        if self.fn.blocks == 1 and "PLpgSQL_stmt_block" in action:
+            # recompute with the loop variables excluded
+            self._block_decls[id(action["PLpgSQL_stmt_block"])] = [
+                dno
+                for dno, (kind, datum) in enumerate(self.datums)
+                if self._is_declaration(dno, kind, datum)
+            ]
+            return
         claimed: set[int] = set()
         self._claim(action, 0, claimed)
 

@@ -21,13 +21,13 @@ statement's line, with blanks as wildcards, recovers its exact offset.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import parse_plpgsql
-from pglast.parser import ParseError
+from pglast.parser import ParseError, parse_plpgsql_json
 
 # Errors of parse_plpgsql that come from its missing catalog, not from the body.
 _REWRITABLE = (
@@ -72,6 +72,8 @@ class PlFunction:
     # Declared types rewritten before compiling (``%ROWTYPE`` -> record, enum/domain ->
     # int): variable name -> the type text as written.
     declared_types: dict[str, str] = field(default_factory=dict)
+    blocks: int = 0  # number of BEGIN … END blocks
+    loop_vars: bool = True  # has FOR loops that declare their own variable
     _line_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -162,7 +164,8 @@ def parse_function(
     work = _prerewrite(text, body_start, len(body), scalar_type, fn.declared_types)
     for _attempt in range(12):
         try:
-            result = parse_plpgsql(work)
+            raw = parse_plpgsql_json(work)
+            result = json.loads(raw)
         except ParseError as exc:
             message = str(exc.args[0]) if exc.args else str(exc)
             fixed = _rewrite(work, body_start, len(body), message)
@@ -184,6 +187,8 @@ def parse_function(
             continue
         if result:
             fn.tree = result[0].get("PLpgSQL_function")
+            fn.blocks = raw.count('"PLpgSQL_stmt_block"')
+            fn.loop_vars = '"PLpgSQL_stmt_fori"' in raw or '"PLpgSQL_stmt_forc"' in raw
         return fn
     fn.error = "could not compile the body"
     return fn
