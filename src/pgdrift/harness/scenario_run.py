@@ -1,0 +1,336 @@
+"""Playing a :class:`~pgdrift.harness.scenario.Scenario`: workers, timed faults, drain.
+
+Imported by (and re-exported from) :mod:`pgdrift.harness.scenario`; see there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import psycopg
+
+from pgdrift.harness.faults import (
+    FaultLog,
+    Killer,
+    Listener,
+    connect_retry,
+    run_timed,
+    set_session_timeout,
+)
+from pgdrift.harness.history import FAIL, OK, History, fetch_server_state
+from pgdrift.harness.scenario import (
+    T0,
+    Clock,
+    Fault,
+    RunResult,
+    Scenario,
+    Session,
+    Step,
+)
+
+DRAIN_ROUNDS = 400
+
+
+class _Env:
+    """What the worker threads share."""
+
+    def __init__(self, scenario: Scenario, dsn: str, history: History, clock: Clock):
+        self.scenario = scenario
+        self.dsn = dsn
+        self.h = history
+        self.clock = clock
+        self.killer = Killer(dsn)
+        self.log = FaultLog()
+        self.errors: list[str] = []
+        self.janitor_lock = threading.Lock()
+        self._janitor: Session | None = None
+
+    def janitor(self) -> Session:
+        """A shared session for cleanups the faults ask for (the zombie's reclaimer)."""
+        if self._janitor is None:
+            self._janitor = Session("janitor", self.dsn, self.h, self.clock)
+        return self._janitor
+
+
+class _Worker:
+    def __init__(self, env: _Env, index: int, program: tuple[Step, ...], faults: list[Fault]):
+        self.env = env
+        self.index = index
+        self.program = program
+        self.generation = 0
+        self.at: dict[int, list[Fault]] = {}
+        skew = 0.0
+        for f in faults:
+            if f.kind == "skew":
+                skew = float(f.arg)
+            else:
+                self.at.setdefault(f.step, []).append(f)
+        self.s = Session(f"w{index}", env.dsn, env.h, env.clock, skew)
+        if skew:
+            env.log.add("skew")
+        self.held: dict[str, Any] | None = None
+        self.timeouts: list[Fault] = []
+        self.rng = random.Random(index)
+
+    @property
+    def lease(self) -> int:
+        return self.env.scenario.lease_seconds
+
+    def run(self, barrier: threading.Barrier) -> None:
+        try:
+            barrier.wait(30)
+            for i, step in enumerate(self.program):
+                faults = {f.kind: f for f in self.at.get(i, ())}
+                for kind in ("statement_timeout", "lock_timeout"):
+                    if kind in faults:
+                        self._timeout(faults[kind])
+                if "kill_mid_work" in faults and self.held is not None:
+                    self.env.killer.terminate(self.s.pid)
+                    self.env.log.add("kill_mid_work")
+                    self.s.reconnect()
+                    self._reapply_timeouts()
+                self._step(step, faults)
+            if self.s.in_txn:
+                self.s.finish(True, None)
+        except Exception as exc:  # a runner bug must surface, not hang the run
+            self.env.errors.append(f"w{self.index}: {type(exc).__name__}: {exc}")
+        finally:
+            self.s.close()
+
+    def _timeout(self, fault: Fault) -> None:
+        self.timeouts.append(fault)
+        with contextlib.suppress(psycopg.Error):
+            set_session_timeout(self.s.conn, fault.kind, fault.arg)
+            self.env.log.add(fault.kind)
+
+    def _reapply_timeouts(self) -> None:
+        for f in self.timeouts:
+            with contextlib.suppress(psycopg.Error):
+                set_session_timeout(self.s.conn, f.kind, f.arg)
+
+    def _reconnect(self) -> None:
+        self.s.reconnect()
+        self._reapply_timeouts()
+
+    def _step(self, step: Step, faults: dict[str, Fault]) -> None:
+        kind = step.kind
+        if kind == "pause":
+            time.sleep(step.arg / self.env.clock.scale)
+        elif kind == "claim":
+            if self.held is None:
+                self._claim(faults)
+        elif kind == "heartbeat":
+            if self.held is not None:
+                row = self.s.heartbeat(self.held, self.lease)
+                if row is not None and row.get("expires") is None:
+                    self.held = None  # the lease is gone: stop working on it
+        elif kind in ("complete_ok", "complete_error"):
+            if self.held is not None:
+                self._complete(kind == "complete_ok", faults)
+        elif kind == "crash":
+            self.env.killer.terminate(self.s.pid)
+            self.generation += 1
+            self.s.name = f"w{self.index}.{self.generation}"
+            self.held = None
+            self._reconnect()
+        elif kind == "cleanup":
+            self.s.cleanup()
+        elif kind == "observe":
+            self.s.observe()
+        elif kind == "enqueue":
+            self.s.create(step.arg, 3, False)
+
+    def _claim(self, faults: dict[str, Fault]) -> None:
+        if "kill_in_claim" in faults:
+            if not self.s.begin():
+                return
+            row = self.s.claim(self.lease)
+            self.env.killer.terminate(self.s.pid)
+            self.env.log.add("kill_in_claim")
+            self.s.finish(True, row.get("txid") if row else None)
+            self._reapply_timeouts()
+            return  # whatever it returned was never committed
+        if "idle_in_txn" in faults:
+            if not self.s.begin():
+                return
+            row = self.s.claim(self.lease)
+            if row is None or not self.s.in_txn:
+                if self.s.in_txn:
+                    self.s.rollback_quietly()
+                return
+            self.env.log.add("idle_in_txn")
+            time.sleep(faults["idle_in_txn"].arg / self.env.clock.scale)
+            if self.s.finish(True, row.get("txid")) == OK and row.get("chunk_id"):
+                self.held = row
+            return
+        row = self.s.claim(self.lease)
+        if row is not None and row.get("chunk_id"):
+            self.held = row
+
+    def _complete(self, success: bool, faults: dict[str, Fault]) -> None:
+        held = self.held
+        assert held is not None
+        if "zombie" in faults:
+            # sleep past the lease, let a cleanup reclaim it, then complete anyway
+            self.env.log.add("zombie")
+            while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
+                time.sleep(0.002)
+            with self.env.janitor_lock:
+                self.env.janitor().cleanup(self.s.now())
+        if "rollback_complete" in faults:
+            if self.s.begin():
+                row = self.s.complete(held, success)
+                if self.s.in_txn:
+                    self.s.finish(False, row.get("txid") if row else None)
+                self.env.log.add("rollback_complete")
+            return  # still held: a later step completes it for real
+        if "kill_in_commit" in faults:
+            if not self.s.begin():
+                return
+            row = self.s.complete(held, success)
+            if row is None or not self.s.in_txn:
+                return
+            self.env.killer.terminate_later(self.s.pid, self.rng.random() * 0.001)
+            self.env.log.add("kill_in_commit")
+            outcome = self.s.finish(True, row.get("txid"))
+            self._reconnect()
+            if outcome == OK:
+                self.held = None
+            return  # on info the worker keeps the chunk and may retry (idempotent)
+        row = self.s.complete(held, success)
+        if row is not None and row.get("outcome"):
+            self.held = None
+
+
+def _setup(env: _Env) -> None:
+    s = Session("setup", env.dsn, env.h, env.clock)
+    try:
+        for job in env.scenario.jobs:
+            s.create(job.chunks, job.max_attempts, job.rollback, T0 - timedelta(seconds=1))
+            if job.rollback:
+                env.log.add("rollback_create")
+    finally:
+        s.close()
+
+
+def _drain(env: _Env) -> None:
+    """Finish everything: cleanup every interval of queue time, claim and complete all due."""
+    sc = env.scenario
+    s = Session("drain", env.dsn, env.h, env.clock)
+    try:
+        start = env.clock.latest + timedelta(seconds=1)
+        idx = env.h.invoke("drain", "drain", {"start": start, "interval": sc.cleanup_interval})
+        t = start
+        for _round in range(DRAIN_ROUNDS):
+            s.cleanup(t)
+            while True:
+                row = s.claim(sc.lease_seconds, t)
+                if row is None:
+                    break  # failed: try again next round
+                if not row.get("chunk_id"):
+                    due = s.conn.execute(
+                        "SELECT count(*) FROM sync_jobs WHERE status IN ('pending','running')"
+                        " AND active_queue_id IS NULL AND next_run_at <= %s",
+                        (t,),
+                    ).fetchone()
+                    env.h.entries[-1].value["due"] = int(due[0]) if due else 0
+                    break
+                s.complete(row, True, t)
+            left = s.conn.execute(
+                "SELECT count(*) FROM chunk_processing_queue"
+                " WHERE status NOT IN ('completed', 'failed', 'cancelled')"
+            ).fetchone()
+            if left and left[0] == 0:
+                env.h.complete(idx, OK, {"rounds": _round + 1, "end": t})
+                return
+            t += timedelta(seconds=sc.cleanup_interval)
+        env.h.complete(idx, FAIL, {"reason": f"chunks left after {DRAIN_ROUNDS} rounds", "end": t})
+    finally:
+        s.close()
+
+
+def run_scenario(
+    scenario: Scenario,
+    dsn: str,
+    *,
+    restart: Callable[[], Any] | None = None,
+    scale: float | None = None,
+) -> RunResult:
+    """Play ``scenario`` against the database at ``dsn`` (holding ``sql/``, no jobs yet).
+
+    ``restart`` crashes and restarts the server (for the ``restart`` fault; without it
+    that fault is skipped). Returns the history, the server state after the drain and the
+    faults injected.
+    """
+    t0 = time.perf_counter()
+    history = History()
+    clock = Clock() if scale is None else Clock(scale)
+    env = _Env(scenario, dsn, history, clock)
+    _setup(env)
+    listener = Listener(dsn).start()
+    by_worker: dict[int, list[Fault]] = {}
+    timed: list[tuple[float, str]] = []
+    for f in scenario.faults:
+        if f.kind in ("kill_listener", "restart"):
+            if f.kind == "restart" and restart is None:
+                continue
+            timed.append((f.arg / clock.scale, f.kind))
+        else:
+            by_worker.setdefault(f.worker, []).append(f)
+    workers = [_Worker(env, i, p, by_worker.get(i, [])) for i, p in enumerate(scenario.programs)]
+    barrier = threading.Barrier(len(workers) + 1)
+    threads = [
+        threading.Thread(target=w.run, args=(barrier,), name=f"pgdrift-w{w.index}", daemon=True)
+        for w in workers
+    ]
+    for t in threads:
+        t.start()
+
+    def _restart() -> None:
+        idx = history.invoke("nemesis", "restart", {})
+        assert restart is not None
+        restart()
+        history.complete(idx, OK)
+
+    def _kill_listener() -> None:
+        idx = history.invoke("nemesis", "kill-listener", {"pid": listener.pid})
+        env.killer.terminate(listener.pid)
+        history.complete(idx, OK)
+
+    stop = threading.Event()
+    clock.start = time.perf_counter()
+    barrier.wait(30)
+    clock.start = time.perf_counter()
+    nemesis = threading.Thread(
+        target=run_timed,
+        args=(timed, {"restart": _restart, "kill_listener": _kill_listener}, stop, env.log),
+        daemon=True,
+    )
+    nemesis.start()
+    for t in threads:
+        t.join(120)
+    stop.set()
+    nemesis.join(60)
+    if env._janitor is not None:
+        env._janitor.close()
+    _drain(env)
+    txids = [e.value["txid"] for e in history.entries if isinstance(e.value.get("txid"), int)]
+    conn = connect_retry(dsn)
+    try:
+        expected = conn.execute("SELECT count(*) FROM chunk_webhook_outbox").fetchone()
+        listener.settle(int(expected[0]) if expected else 0)
+        listener.stop()
+        state = fetch_server_state(conn, txids)
+    finally:
+        conn.close()
+        env.killer.close()
+    state.notifications = list(listener.payloads)
+    state.listener_gapless = listener.gapless
+    return RunResult(scenario, history, state, env.log, time.perf_counter() - t0, env.errors)
+
