@@ -54,10 +54,11 @@ def queries(draw: st.DrawFn, rels: list[Relation]) -> tuple[Query, dict[str, set
         parts.append(s)
         pos += len(s)
 
-    def ref() -> str:
-        alias = draw(st.sampled_from(sorted(aliases)))
+    def ref(upto: int | None = None) -> str:
+        visible = sorted(aliases)[: None if upto is None else upto + 1]
+        alias = draw(st.sampled_from(visible))
         col = draw(st.sampled_from(aliases[alias].column_names))
-        qualify = counts[col] > 1 or draw(st.booleans())
+        qualify = upto is not None or counts[col] > 1 or draw(st.booleans())
         return f"{alias}.{col}" if qualify else col
 
     if kind == "select":
@@ -72,9 +73,9 @@ def queries(draw: st.DrawFn, rels: list[Relation]) -> tuple[Query, dict[str, set
                 emit(f"{rel.name} AS {alias}")
             else:
                 emit(f" JOIN {rel.name} {alias} ON ")
-                emit(ref(), True)
+                emit(ref(i), True)
                 emit(" = ")
-                emit(ref(), True)
+                emit(ref(i), True)
     elif kind == "update":
         alias, rel = next(iter(aliases.items()))
         emit(f"UPDATE {rel.name} AS {alias} SET ")

@@ -55,6 +55,35 @@ STATEMENTS: list[Case] = [
         [("PGD101", "c.idd"), ("PGD101", "j.idd")],
     ),
     ("SELECT x.state, x.id FROM (chunked_sync_jobs JOIN sync_jobs USING (id)) AS x", []),
+    # ON sees only its own join tree; USING/NATURAL merge groups
+    (
+        "SELECT 1 FROM accounts a, chunked_sync_jobs c JOIN sync_jobs j ON j.account_id = a.id",
+        [("PGD102", "a.id")],
+    ),
+    (
+        "SELECT 1 FROM accounts a CROSS JOIN chunked_sync_jobs c JOIN sync_jobs j "
+        "ON j.account_id = a.id",
+        [],
+    ),
+    (
+        "SELECT 1 FROM chunked_sync_jobs c JOIN sync_jobs j ON j.id = x.id JOIN accounts x ON true",
+        [("PGD102", "x.id")],
+    ),
+    ("SELECT id FROM chunked_sync_jobs JOIN sync_jobs USING (id) JOIN accounts USING (id)", []),
+    ("SELECT 1 FROM accounts a JOIN sync_jobs a ON true", [("PGD105", "a")]),
+    ("UPDATE accounts SET email = 'x' FROM accounts", [("PGD105", "accounts")]),
+    (
+        "SELECT 1 FROM public.chunked_sync_jobs, audit.events, public.sync_jobs events",
+        [("PGD105", "events")],
+    ),
+    (
+        "SELECT created_at FROM chunked_sync_jobs c, sync_jobs j NATURAL JOIN accounts a",
+        [("PGD105", "created_at")],
+    ),
+    (
+        "SELECT 1 FROM chunked_sync_jobs c JOIN sync_jobs j ON j.id = c.job_id JOIN accounts USING (id)",
+        [("PGD105", "id")],
+    ),
     (
         "SELECT x.nope FROM (chunked_sync_jobs JOIN sync_jobs USING (id)) AS x",
         [("PGD101", "x.nope")],
@@ -137,6 +166,13 @@ STATEMENTS: list[Case] = [
     # -- ORDER BY / GROUP BY output names -----------------------------------------------
     ("SELECT status AS s, count(*) AS n FROM chunked_sync_jobs GROUP BY s ORDER BY n DESC", []),
     ("SELECT status FROM chunked_sync_jobs ORDER BY 1", []),
+    (
+        "SELECT * FROM chunked_sync_jobs c, sync_jobs j ORDER BY created_at",
+        [("PGD105", "created_at")],
+    ),
+    ("SELECT c.id, j.id FROM chunked_sync_jobs c, sync_jobs j ORDER BY id", [("PGD105", "id")]),
+    ("SELECT id, c.id FROM chunked_sync_jobs c ORDER BY id", []),
+    ("SELECT * FROM chunked_sync_jobs JOIN sync_jobs USING (id) ORDER BY id", []),
     ("SELECT status FROM chunked_sync_jobs ORDER BY priority", [("PGD101", "priority")]),
     # -- FOR UPDATE, jsonb operators ------------------------------------------------------
     (

@@ -322,6 +322,15 @@ class RefWalker:
                     did_you_mean(name, label),
                 )
             return
+        if any(h.name == qual for sc in scope.chain() for h in sc.hidden):
+            self.report(
+                UnknownRelation,
+                f'invalid reference to FROM-clause entry for table "{qual}"',
+                node,
+                f'"{qual}" is listed before a comma: a JOIN … ON condition sees only the '
+                "tables of its own join (use JOIN instead of the comma)",
+            )
+            return
         help_ = did_you_mean(qual, [*scope.source_names(), *self.env.variables])
         self.report(UnknownRelation, f'missing FROM-clause entry for table "{qual}"', node, help_)
 

@@ -66,7 +66,10 @@ class Scope:
 
     sources: list[Source] = field(default_factory=list)
     parent: Scope | None = None
-    merged: set[str] = field(default_factory=set)  # USING / NATURAL join columns
+    # USING / NATURAL join columns: name -> ids of the sources merged into one column
+    merged: dict[str, set[int]] = field(default_factory=dict)
+    # FROM items of this level a JOIN … ON cannot see (listed before a comma)
+    hidden: list[Source] = field(default_factory=list)
     # Output-column names usable by bare names in ORDER BY / GROUP BY.
     output_names: set[str] = field(default_factory=set)
 
@@ -88,12 +91,20 @@ class Scope:
         for scope in self.chain():
             matches = [s for s in scope.sources if s.has(column)]
             if matches:
-                if column in scope.merged:
-                    return matches[0], matches[:1], False
+                group = scope.merged.get(column)
+                if group:
+                    distinct = [m for m in matches if id(m) not in group]
+                    joined = [m for m in matches if id(m) in group]
+                    matches = joined[:1] + distinct
                 return matches[0], matches, False
             if any(s.columns is None for s in scope.sources):
                 return None, [], True
         return None, [], False
+
+    def merge(self, column: str, sources: list[Source]) -> None:
+        """Record that ``sources`` provide one merged ``column`` (USING / NATURAL)."""
+        group = self.merged.setdefault(column, set())
+        group.update(id(s) for s in sources)
 
     def find_source(self, name: str, schema: str | None = None) -> Source | None:
         for scope in self.chain():

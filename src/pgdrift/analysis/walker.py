@@ -24,6 +24,7 @@ from pgdrift.analysis.suggest import did_you_mean
 from pgdrift.catalog.model import Relation
 from pgdrift.rules.pgd101_unknown_column import UnknownColumn
 from pgdrift.rules.pgd102_unknown_relation import UnknownRelation
+from pgdrift.rules.pgd105_ambiguous_column import AmbiguousColumn
 
 Shape = tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]
 Ctes = dict[str, Shape]
@@ -103,12 +104,61 @@ class Walker(RefWalker):
         distinct = node.args.get("distinct")
         if distinct is not None and distinct.args.get("on") is not None:
             self.expr(distinct.args["on"], scope, ctes)
+        self._ambiguous_order_names(node, scope)
         for key in ("group", "order"):
             if node.args.get(key) is not None:
                 self.expr(node.args[key], scope, ctes, output_names=True)
         for window in node.args.get("windows") or ():
             self.expr(window, scope, ctes)
         return shape
+
+    def _ambiguous_order_names(self, node: exp.Select, scope: Scope) -> None:
+        """``ORDER BY x`` where two different output columns are named x."""
+        order = node.args.get("order")
+        if order is None:
+            return
+        origins: dict[str, set[tuple[str, str]]] = {}
+        for item in node.expressions:
+            for name, origin in self._origins(item, scope):
+                origins.setdefault(name, set()).add(origin)
+        for ordered in order.expressions:
+            col = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+            if isinstance(col, exp.Column) and len(col.parts) == 1:
+                name = fold(col.this)
+                if len(origins.get(name, ())) > 1:
+                    self.report(
+                        AmbiguousColumn,
+                        f'ORDER BY "{name}" is ambiguous',
+                        col,
+                        "several output columns have this name: qualify it or order by position",
+                    )
+                    self.col_info[id(col)] = (None, None)
+
+    def _origins(self, item: exp.Expression, scope: Scope) -> list[tuple[str, tuple[str, str]]]:
+        if isinstance(item, exp.Star):
+            out = []
+            for src in scope.sources:
+                for col in src.columns or ():
+                    where = "merged" if col in scope.merged else src.name
+                    out.append((col, (where, col)))
+            return out
+        inner = item.this if isinstance(item, exp.Alias) else item
+        name = fold(item.args["alias"]) if isinstance(item, exp.Alias) else None
+        if isinstance(inner, exp.Column):
+            if isinstance(inner.this, exp.Star):
+                qual = fold(inner.args["table"]) if inner.args.get("table") else ""
+                src = scope.find_source(qual)
+                return [(c, (qual, c)) for c in (src.columns or ())] if src else []
+            col = fold(inner.this)
+            if len(inner.parts) == 1:
+                src = scope.lookup(col)[0]
+                where = "merged" if col in scope.merged else (src.name if src else "")
+            else:
+                where = fold(inner.parts[-2])
+            return [(name or col, (where, col))]
+        if name is not None:
+            return [(name, ("expr", inner.sql("postgres")))]
+        return []
 
     def set_operation(self, node: exp.SetOperation, parent: Scope | None, ctes: Ctes) -> Shape:
         ctes = self.with_(node, parent, ctes)
@@ -146,36 +196,61 @@ class Walker(RefWalker):
         self.joins(node.args.get("joins") or (), scope, ctes)
 
     def joins(self, joins: list[exp.Expression] | tuple[()], scope: Scope, ctes: Ctes) -> None:
-        pending: list[exp.Expression] = []
+        """Add JOINed items; each ON / USING sees only its own join tree (the items since
+        the last comma), as Postgres scopes them."""
+        segment = max(0, len(scope.sources) - 1)
         for join in joins:
-            before = list(scope.sources)
+            before = len(scope.sources)
+            if _is_comma(join):
+                segment = before
             src = self.add_item(join.this, scope, ctes)
+            left = scope.sources[segment:before]
             using = join.args.get("using")
             if using:
                 for ident in using:
                     name = fold(ident)
-                    self._check_using(name, ident, src, before)
-                    scope.merged.add(name)
+                    self._check_using(name, ident, src, left)
+                    self._merge(name, ident, src, left, scope)
             if str(join.args.get("method") or "").upper() == "NATURAL" and src.columns:
-                left = {c for s in before for c in (s.columns or ())}
-                scope.merged.update(c for c in src.columns if c in left)
+                common = {c for s in left for c in (s.columns or ())}
+                for name in src.columns:
+                    if name in common:
+                        self._merge(name, join, src, left, scope)
             if join.args.get("on") is not None:
-                pending.append(join.args["on"])
-        for cond in pending:
-            self.expr(cond, scope, ctes)
+                view = Scope(
+                    scope.sources[segment:],
+                    scope.parent,
+                    scope.merged,
+                    hidden=scope.sources[:segment],
+                )
+                self.expr(join.args["on"], view, ctes)
+
+    def _merge(
+        self, name: str, node: exp.Expression, src: Source, left: list[Source], scope: Scope
+    ) -> None:
+        holders = [s for s in left if s.has(name)]
+        group = scope.merged.get(name, set())
+        distinct = [s for s in holders if id(s) not in group]
+        if len(distinct) + (1 if len(distinct) < len(holders) else 0) > 1:
+            self.report(
+                AmbiguousColumn,
+                f'common column name "{name}" appears more than once in left table',
+                node if not isinstance(node, exp.Join) else node.this,
+                "qualify the join with ON instead of USING / NATURAL",
+            )
+        scope.merge(name, [*holders, src])
 
     def _check_using(
         self, name: str, ident: exp.Expression, src: Source, before: list[Source]
     ) -> None:
-        sides = (("right", [src]), ("left", before))
-        for _side, sources in sides:
+        for side, sources in (("right", [src]), ("left", before)):
             if any(s.has(name) is None for s in sources):
                 continue
             if not any(s.has(name) for s in sources):
                 cands = [c for s in sources for c in (s.columns or ())]
                 self.report(
                     UnknownColumn,
-                    f'column "{name}" specified in USING clause does not exist',
+                    f'column "{name}" specified in USING clause does not exist in {side} table',
                     ident,
                     did_you_mean(name, cands),
                 )
@@ -185,6 +260,17 @@ class Walker(RefWalker):
         if isinstance(item, exp.Subquery) and _is_join_tree(item):
             return self._join_tree(item, scope, ctes)
         src = self._item_source(item, scope, ctes)
+        if src.name and any(
+            other.name == src.name
+            and (src.schema is None or other.schema is None or other.schema == src.schema)
+            for other in scope.sources
+        ):
+            self.report(
+                AmbiguousColumn,
+                f'table name "{src.name}" specified more than once',
+                _alias_node(item),
+                "give one of them another alias",
+            )
         scope.sources.append(src)
         return src
 
@@ -213,7 +299,8 @@ class Walker(RefWalker):
             scope.sources.append(_apply_alias_columns(merged, alias))
         else:
             scope.sources.extend(inner_scope.sources)
-            scope.merged |= inner_scope.merged
+            for name, ids in inner_scope.merged.items():
+                scope.merged.setdefault(name, set()).update(ids)
         return merged
 
     def _item_source(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
@@ -627,6 +714,18 @@ class Walker(RefWalker):
             )
             return None
         return name
+
+
+def _alias_node(item: exp.Expression) -> exp.Expression:
+    alias = item.args.get("alias")
+    if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier):
+        return alias.this
+    return item
+
+
+def _is_comma(join: exp.Expression) -> bool:
+    """``FROM a, b``: sqlglot gives ``b`` as a Join without kind, side, method or condition."""
+    return not any(join.args.get(k) for k in ("kind", "side", "method", "on", "using"))
 
 
 def _is_join_tree(node: exp.Subquery) -> bool:

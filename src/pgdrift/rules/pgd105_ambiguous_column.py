@@ -8,7 +8,9 @@ from pgdrift.rules.base import Rule
 class AmbiguousColumn(Rule, code="PGD105", name="ambiguous-column"):
     """## What it does
     Reports an unqualified column name that two or more relations of the same `FROM`
-    clause provide (and that no `USING`/`NATURAL` join merges).
+    clause provide (and that no `USING`/`NATURAL` join merges), a `USING`/`NATURAL` column
+    that the left side of the join holds twice, and a table name (alias) given twice in one
+    `FROM` clause.
 
     ## Why is this bad?
     Postgres raises `column reference "…" is ambiguous`; a column added to a joined table
