@@ -8,6 +8,10 @@
 {'status': ('a', 'b')}
 >>> check("(status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])")
 {'status': ('a', 'b')}
+>>> check("status IS NULL OR status IN ('a', 'b')")
+{'status': ('a', 'b')}
+>>> check("queue_id IS NULL OR status = 'running'")
+{}
 """
 
 from __future__ import annotations
@@ -68,17 +72,21 @@ def _one(expr: Any, value_name: str | None) -> dict[str, tuple[str, ...]]:
         if expr.boolop == BoolExprType.OR_EXPR:
             # each arm must constrain the same column (IS NULL arms allowed)
             cols: set[str] = set()
+            null_tested: set[str | None] = set()
             merged: list[str] = []
             for arg, part in zip(expr.args or (), parts, strict=False):
                 arg = _strip_casts(arg)
                 if isinstance(arg, ast.NullTest) and arg.nulltesttype == NullTestType.IS_NULL:
+                    null_tested.add(_column_name(arg.arg, value_name))
                     continue
                 if len(part) != 1:
                     return {}
                 ((col, vals),) = part.items()
                 cols.add(col)
                 merged.extend(v for v in vals if v not in merged)
-            if len(cols) == 1:
+            # `col IS NULL OR col IN (...)` constrains col; `other IS NULL OR col = 'x'`
+            # only constrains col when other is not null: no list of allowed values
+            if len(cols) == 1 and null_tested <= cols:
                 return {cols.pop(): tuple(merged)}
         return {}
     if not isinstance(expr, ast.A_Expr):
