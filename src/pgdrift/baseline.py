@@ -5,7 +5,8 @@
 the file. A fingerprint hashes what identifies a finding independently of where the file's
 lines happen to be: the rule code, the file (relative to the project root), the enclosing
 object (``context``), the text of the finding's first line with whitespace collapsed, and
-the occurrence index among findings that share all of those. Adding or removing unrelated
+the occurrence index among findings that share all of those (a function's argument list
+is left out of the enclosing object, so adding a parameter keeps its findings matched). Adding or removing unrelated
 lines, re-indenting, or moving the function within its file keeps the fingerprint; editing
 the offending line itself produces a new finding (which is the point).
 
@@ -25,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +73,12 @@ def _line_key(d: Diagnostic, sources: Mapping[str, SourceFile]) -> str:
     return " ".join(src.line_text(d.span.line).split())
 
 
+def _object_name(context: str | None) -> str:
+    """``function public.f(text, integer)`` -> ``function public.f``: a changed signature
+    is not a reason to report the old findings inside the function as new."""
+    return re.sub(r"\(.*\)\s*$", "", context or "").strip()
+
+
 def fingerprints(
     diagnostics: Sequence[Diagnostic],
     sources: Mapping[str, SourceFile],
@@ -80,7 +88,7 @@ def fingerprints(
     keys = []
     for d in diagnostics:
         path = relative_path(d.span.path, root) if d.span is not None else ""
-        keys.append((d.code, path, d.context or "", _line_key(d, sources)))
+        keys.append((d.code, path, _object_name(d.context), _line_key(d, sources)))
     order = sorted(range(len(diagnostics)), key=lambda i: diagnostics[i].sort_key)
     seen: Counter[tuple[str, str, str, str]] = Counter()
     result = [""] * len(diagnostics)

@@ -120,3 +120,15 @@ def test_baseline_file_is_readable_and_sorted(tmp_path: Path) -> None:
     assert doc["version"] == 1
     assert [e["line"] for e in doc["findings"]] == [3, 4]
     assert {e["filename"] for e in doc["findings"]} == {"sql/a.sql"}
+
+
+def test_signature_change_keeps_findings_matched(tmp_path: Path) -> None:
+    src = SourceFile("sql/a.sql", BODY)
+    d = _find(src, "error")
+    changed = Diagnostic(
+        d.code, d.name, d.severity, d.message, d.span, context="function public.f(integer)"
+    )
+    other = Diagnostic(d.code, d.name, d.severity, d.message, d.span, context="function public.g()")
+    sources = {src.path: src}
+    assert fingerprints([d], sources) == fingerprints([changed], sources)
+    assert fingerprints([d], sources) != fingerprints([other], sources)

@@ -90,3 +90,11 @@ def test_unknown_format_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown output format"):
         render([], "xml", stream=io.StringIO())
     assert "text" in FORMATS and "json" in FORMATS
+
+
+def test_colour_environment(monkeypatch, diagnostics, sources, stats) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in _render("text", diagnostics, sources, stats)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in _render("text", diagnostics, sources, stats)
+    assert "\x1b[" in _render("text", diagnostics, sources, stats, color=True)

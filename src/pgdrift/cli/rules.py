@@ -32,20 +32,13 @@ def rule_markdown(rule: type[Rule]) -> str:
     return f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}\n\n{rule.doc()}\n"
 
 
-def _summary(rule: type[Rule]) -> str:
-    doc = rule.doc()
-    body = doc.split("## What it does", 1)[-1].split("\n## ", 1)[0]
-    text = " ".join(body.split())
-    first = text.split(". ")[0].rstrip(".")
-    return (first + ".").replace("|", "\\|") if first else ""
-
-
 def rules_markdown() -> str:
     """The README's rule list, generated from the registry (``pgdrift rules --format
     markdown``)."""
-    lines = ["| Code | Name | Severity | What it does |", "| --- | --- | --- | --- |"]
+    lines = ["| Code | Name | Severity | Family |", "| --- | --- | --- | --- |"]
     for r in rule_rows():
-        lines.append(f"| `{r.code}` | `{r.name}` | {r.severity} | {_summary(r)} |")
+        family = FAMILIES.get(r.code[3:4], "other")
+        lines.append(f"| `{r.code}` | `{r.name}` | {r.severity} | {family} |")
     return "\n".join(lines) + "\n"
 
 

@@ -35,11 +35,14 @@ _GUTTER = "bold blue"
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
-    """Colour when forced, else only on a terminal and without ``NO_COLOR``."""
+    """Colour when forced, else never with ``NO_COLOR``, always with ``FORCE_COLOR``, and
+    otherwise only on a terminal."""
     if color is not None:
         return color
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
