@@ -80,12 +80,18 @@ class SqlFile:
     source: SourceFile
     statements: list[Statement] = field(default_factory=list)
     errors: list[SyntaxProblem] = field(default_factory=list)
+    # The text as parsed: the source with psql meta-commands blanked (same offsets).
+    text: str = ""
 
 
 def split_file(source: SourceFile) -> SqlFile:
-    """Parse ``source`` into statements; syntax errors are collected, never raised."""
+    """Parse ``source`` into statements; syntax errors are collected, never raised.
+
+    psql meta-commands (``\\echo``, ``\\set``, ``\\i``, ``\\gexec``, …) end a statement
+    and are skipped, as psql does before the server sees the text.
+    """
     result = SqlFile(source)
-    text = source.text
+    text = result.text = _without_psql_commands(source.text)
     try:
         raws = parser.parse_sql(text)
     except parser.ParseError:
@@ -98,8 +104,26 @@ def split_file(source: SourceFile) -> SqlFile:
     return result
 
 
+def _without_psql_commands(text: str) -> str:
+    """``text`` with each psql meta-command (a backslash outside quotes, to the end of its
+    line) replaced by ``;`` and blanks: same length, same offsets."""
+    if "\\" not in text:
+        return text
+    try:
+        tokens = parser.scan(text)
+    except parser.ParseError:
+        return text
+    out = list(text)
+    for tok in tokens:
+        if tok.name == "ASCII_92":
+            end = text.find("\n", tok.start)
+            end = len(text) if end == -1 else end
+            out[tok.start : end] = [";"] + [" "] * (end - tok.start - 1)
+    return "".join(out)
+
+
 def _add_statement(result: SqlFile, raw: Any, start: int, end: int, base: int = 0) -> None:
-    text = result.source.text
+    text = result.text
     start = _skip_blank(text, start, end)
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -121,7 +145,7 @@ def _skip_blank(text: str, start: int, end: int) -> int:
 
 def _split_broken(result: SqlFile) -> None:
     """Scanner split of a file with syntax errors; parse each piece on its own."""
-    text = result.source.text
+    text = result.text
     try:
         tokens = list(parser.scan(text))
         scan_error: tuple[str, int] | None = None
