@@ -47,7 +47,7 @@ ORDER BY 1
 """
 
 RELATIONS_SQL = """
-SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), c.relkind
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -197,6 +197,7 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
     functions: dict[str, dict[str, Any]] = {}
     types: set[str] = set()
     relations: dict[str, dict[str, str]] = {}
+    kinds: dict[str, str] = {}
     versions = sorted({r["version"][0][0] for r in results})
     for res in results:
         for name, nargs, ndefaults, variadic, retset, kind, rettype in res["functions"]:
@@ -213,8 +214,9 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
         for typname, formatted in res["types"]:
             types.add(typname)
             types.add(formatted)
-        for schema, rel, col, typ in res["relations"]:
+        for schema, rel, col, typ, relkind in res["relations"]:
             relations.setdefault(f"{schema}.{rel}", {}).setdefault(col, typ)
+            kinds[f"{schema}.{rel}"] = "table" if relkind in ("r", "p") else "view"
     for name, (low, high) in GRAMMAR_FUNCTIONS.items():
         entry = functions.setdefault(
             name, {"arities": set(), "returns_set": False, "kinds": set(), "returns": set()}
@@ -238,7 +240,8 @@ def merge(results: list[dict[str, list[tuple[Any, ...]]]]) -> dict[str, Any]:
         },
         "types": sorted(types),
         "relations": {
-            key: [[c, t] for c, t in cols.items()] for key, cols in sorted(relations.items())
+            key: {"kind": kinds[key], "columns": [[c, t] for c, t in cols.items()]}
+            for key, cols in sorted(relations.items())
         },
     }
 

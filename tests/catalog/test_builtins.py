@@ -47,6 +47,9 @@ def test_names_and_types() -> None:
 def test_system_relations() -> None:
     activity = find_builtin_relation("pg_stat_activity")
     assert activity is not None and activity.column("pid") is not None
+    assert activity.kind == "view" and not activity.has_system_columns
+    pg_class = find_builtin_relation("pg_class")
+    assert pg_class is not None and pg_class.kind == "table" and pg_class.has_system_columns
     cols = find_builtin_relation("columns", "information_schema")
     assert cols is not None and cols.column("column_name") is not None
     assert find_builtin_relation("columns") is None  # information_schema is not searched

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pgdrift.catalog.model import VIEW, Column, Relation
+from pgdrift.catalog.model import TABLE, VIEW, Column, Relation
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
 
@@ -96,11 +96,11 @@ def is_builtin_type(name: str) -> bool:
 def builtin_relations() -> dict[tuple[str, str], Relation]:
     """System catalog relations (``pg_catalog.pg_class``, ``information_schema.columns`` …)."""
     out: dict[tuple[str, str], Relation] = {}
-    for key, cols in _data()["relations"].items():
+    for key, entry in _data()["relations"].items():
         schema, name = key.split(".", 1)
-        out[(schema, name)] = Relation(
-            schema, name, VIEW, tuple(Column(c, t) for c, t in cols), origin="<builtin>"
-        )
+        kind = TABLE if entry["kind"] == "table" else VIEW
+        cols = tuple(Column(c, t) for c, t in entry["columns"])
+        out[(schema, name)] = Relation(schema, name, kind, cols, origin="<builtin>")
     return out
 
 
