@@ -53,6 +53,8 @@ class Config:
     output: str | None = None  # write the report to this file instead of stdout
     color: bool | None = None  # None = only on a terminal
     progress: bool = True  # progress display on long runs (only ever on a terminal)
+    quiet: bool = False  # print the findings and nothing else
+    statistics: bool = False  # count findings per rule instead of listing them
     # drift (snapshot / diff): globs over "schema", "schema.object", "schema.table.column"
     drift_ignore: tuple[str, ...] = ()
     snapshot_schemas: tuple[str, ...] = ()  # schemas to snapshot/diff; empty = all non-system
@@ -125,7 +127,7 @@ _TUPLE_KEYS = {
     "snapshot_schemas",
 }
 _STR_KEYS = {"schema", "dsn", "cache_dir", "format", "baseline", "fail_on", "output"}
-_BOOL_KEYS = {"cache", "progress"}
+_BOOL_KEYS = {"cache", "progress", "quiet", "statistics"}
 _CHOICES = {"format": OUTPUT_FORMATS, "fail_on": FAIL_ON}
 #: Settings whose value is a path, resolved against the configuration file's directory.
 PATH_KEYS = frozenset({"schema", "baseline", "output", "cache_dir"})

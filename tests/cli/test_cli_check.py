@@ -180,3 +180,14 @@ def test_invalid_utf8_exits_2_or_is_reported(project: Path) -> None:
     assert "Traceback" not in result.output + result.stderr
     if result.exit_code == 2:
         assert "040_latin1.sql" in result.stderr
+
+
+def test_per_file_ignores_flag_and_config(project: Path) -> None:
+    assert run("--per-file-ignores", "sql/020_*.sql:PGD101,PGD103").exit_code == 0
+    assert run("--per-file-ignores", "sql/020_*.sql:PGD101").exit_code == 1
+    bad = run("--per-file-ignores", "PGD101")
+    assert bad.exit_code == 2 and "GLOB:CODE" in bad.stderr
+    with (project / "pyproject.toml").open("a") as f:
+        f.write('per-file-ignores = { "020_functions.sql" = ["PGD1"] }\nquiet = true\n')
+    result = run()
+    assert result.exit_code == 0 and result.stdout == ""

@@ -48,6 +48,19 @@ def _list(values: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
+def _per_file_ignores(values: Sequence[str]) -> dict[str, list[str]] | None:
+    """``--per-file-ignores 'sql/legacy/*:PGD101,PGD102'`` -> {glob: [codes]}."""
+    if not values:
+        return None
+    table: dict[str, list[str]] = {}
+    for value in values:
+        glob, sep, codes = value.rpartition(":")
+        if not sep or not glob or not codes.strip():
+            fail(f"--per-file-ignores expects GLOB:CODE[,CODE…], not {value!r}")
+        table.setdefault(glob, []).extend(c.strip() for c in codes.split(",") if c.strip())
+    return table
+
+
 def _absolute(value: str | None, base: Path) -> str | None:
     if value is None or "://" in value or value == "-":
         return value
@@ -217,6 +230,12 @@ def print_statistics(diagnostics: Sequence[Diagnostic], fmt: str, stream: TextIO
     type=click.Path(dir_okay=False, path_type=str),
     help="Record the current findings in FILE and exit 0.",
 )
+@click.option(
+    "--per-file-ignores",
+    multiple=True,
+    metavar="GLOB:CODES",
+    help="Ignore codes in matching files, e.g. 'sql/legacy/*:PGD101,PGD102' (replaces).",
+)
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--show-config", is_flag=True, help="Print the effective settings and exit.")
 @click.option(
@@ -241,6 +260,7 @@ def check_command(
     jobs: int | None,
     baseline: str | None,
     write_baseline: str | None,
+    per_file_ignores: tuple[str, ...],
     statistics: bool,
     show_config: bool,
     no_progress: bool,
@@ -273,7 +293,10 @@ def check_command(
                 "output": output,
                 "color": color,
                 "fail_on": fail_on,
-                "progress": False if no_progress or quiet else None,
+                "progress": False if no_progress else None,
+                "quiet": True if quiet else None,
+                "statistics": True if statistics else None,
+                "per_file_ignores": _per_file_ignores(per_file_ignores),
             },
         )
         if show_config:
@@ -281,7 +304,7 @@ def check_command(
             sys.exit(EXIT_CLEAN)
         if deployed and not config.dsn and not os.environ.get("PGDRIFT_DSN"):
             fail("--deployed needs a database: give --dsn URL (or set PGDRIFT_DSN)")
-        code = _check(config, paths, write_baseline, statistics, quiet, deployed)
+        code = _check(config, paths, write_baseline, config.statistics, config.quiet, deployed)
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback to the user
@@ -304,7 +327,7 @@ def _check(
 
             result = check_live(chosen, config, deployed)
         else:
-            result = run_checker(chosen, config, config.progress)
+            result = run_checker(chosen, config, config.progress and not quiet)
     except UnicodeDecodeError as exc:
         fail(_decode_error(exc, chosen, config))
     except OSError as exc:
