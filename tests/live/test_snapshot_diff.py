@@ -63,6 +63,17 @@ def test_snapshot_deterministic_stale_removed_and_round_trip(
     assert result.exit_code == 0, result.output
 
 
+def test_snapshot_refuses_a_folder_of_migrations(varied_db: Any, tmp_path: Path) -> None:
+    migrations = tmp_path / "sql"
+    migrations.mkdir()
+    (migrations / "001_schema.sql").write_text("CREATE TABLE t (id integer);\n")
+    result = CliRunner().invoke(cli, ["snapshot", "--dsn", varied_db.dsn, "-o", str(migrations)])
+    assert result.exit_code == 2
+    assert "refusing" in result.output
+    assert (migrations / "001_schema.sql").is_file()
+    assert not (migrations / "app").exists()
+
+
 def test_diff_reports_each_change_exactly_once(varied_db: Any, tmp_path: Path) -> None:
     snap = tmp_path / "expected_schema"
     _snapshot(varied_db.dsn, snap)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pgdrift.catalog.live import LiveSchema
 
 __all__ = [
+    "SnapshotDirError",
     "catalog_from_ordered",
     "load_script",
     "ordered_sources",
@@ -231,11 +232,36 @@ def load_script(sources_or_dir: str | Path | Iterable[SourceFile]) -> str:
 # -- writing --
 
 
-def write_snapshot(live: LiveSchema, directory: str | Path) -> tuple[list[str], list[str]]:
+MARKER = ".pgdrift-snapshot"
+MARKER_TEXT = (
+    "This directory is written by `pgdrift snapshot`: one file per database object.\n"
+    "Files of objects that no longer exist are removed on the next snapshot.\n"
+)
+
+
+class SnapshotDirError(Exception):
+    """The target directory holds SQL files that pgdrift did not write."""
+
+
+def write_snapshot(
+    live: LiveSchema, directory: str | Path, *, force: bool = False
+) -> tuple[list[str], list[str]]:
     """Write one file per object under ``directory``; remove files of objects that no
-    longer exist. Returns (written or changed paths, removed paths), relative."""
+    longer exist. Returns (written or changed paths, removed paths), relative.
+
+    Stale files are only removed from a directory pgdrift wrote (it leaves a
+    ``.pgdrift-snapshot`` marker): pointing ``-o`` at a folder of migrations raises
+    :class:`SnapshotDirError` instead of deleting them, unless ``force``."""
     root = Path(directory)
+    marker = root / MARKER
+    if not force and not marker.is_file() and root.is_dir() and snapshot_files(root):
+        raise SnapshotDirError(
+            f"{root} holds *.sql files that `pgdrift snapshot` did not write (no {MARKER} "
+            "marker); refusing to replace them: choose another directory or pass --force"
+        )
     root.mkdir(parents=True, exist_ok=True)
+    if not marker.is_file() or marker.read_text("utf-8") != MARKER_TEXT:
+        marker.write_text(MARKER_TEXT, encoding="utf-8", newline="\n")
     files: dict[str, list[str]] = defaultdict(list)
     for obj in live.objects:
         files[obj.path].append(obj.ddl)

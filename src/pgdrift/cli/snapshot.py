@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pgdrift.catalog.live import LiveError, connect, introspect, mask_password, resolve_dsn
-from pgdrift.catalog.snapshot import write_snapshot
+from pgdrift.catalog.snapshot import SnapshotDirError, write_snapshot
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import EXIT_CLEAN, fail, internal_error, warn
 
@@ -43,12 +43,18 @@ _NO_EXTEND = {"extend_select": (), "extend_ignore": (), "extend_exclude": ()}
     "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a directory with *.sql files pgdrift did not write (they may be removed).",
+)
 def snapshot_command(
     dsn: str | None,
     out_dir: str | None,
     schemas: tuple[str, ...],
     config_file: Path | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Write the live database's schema as canonical SQL DDL, one file per object
     (expected_schema/<schema>/<object>.sql). Read-only; files of dropped objects are removed."""
@@ -70,7 +76,9 @@ def snapshot_command(
         for message in live.warnings:
             warn(message)
         try:
-            changed, removed = write_snapshot(live, target)
+            changed, removed = write_snapshot(live, target, force=force)
+        except SnapshotDirError as exc:
+            fail(str(exc))
         except OSError as exc:
             fail(f"cannot write {target}: {exc.strerror or exc}")
         if not quiet:
