@@ -59,7 +59,7 @@ def collect_files(paths: list[str] | tuple[str, ...], config: Config) -> list[st
         if not os.path.exists(p):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", p)
         if os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*.sql") if f.is_file() or f.is_symlink())
+            found = sorted(_sql_files(p))
             if schema_dir and os.path.realpath(p) != schema_dir:
                 found = [
                     f for f in found if not os.path.realpath(f).startswith(schema_dir + os.sep)
@@ -72,6 +72,16 @@ def collect_files(paths: list[str] | tuple[str, ...], config: Config) -> list[st
                 continue
             seen.add(key)
             out.append(f)
+    return out
+
+
+def _sql_files(folder: str) -> list[str]:
+    """``*.sql`` files below ``folder``; hidden folders skipped, symlinked folders not
+    followed (no loops)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        out.extend(os.path.join(root, f) for f in files if f.endswith(".sql"))
     return out
 
 
