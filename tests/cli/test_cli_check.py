@@ -191,3 +191,18 @@ def test_per_file_ignores_flag_and_config(project: Path) -> None:
         f.write('per-file-ignores = { "020_functions.sql" = ["PGD1"] }\nquiet = true\n')
     result = run()
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_github_format_writes_the_job_summary(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = project / "step_summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert run("--format", "github").exit_code == 1
+    text = summary.read_text()
+    assert text.startswith("### pgdrift check\n") and "; 4 findings" in text
+    assert text.count("| `sql/020_functions.sql:") == 4
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    summary.unlink()
+    run("--format", "github")
+    assert not summary.exists()

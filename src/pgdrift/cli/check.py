@@ -27,6 +27,7 @@ from pgdrift.cli.output import (
     open_output,
     report_options,
     warn,
+    write_step_summary,
 )
 from pgdrift.config import PATH_KEYS, Config, ConfigError, apply_overrides, load_config, suggest_key
 from pgdrift.diagnostic import Diagnostic
@@ -354,6 +355,9 @@ def _check(
         if split.stale:
             extra += f"; {split.stale} baseline entries no longer occur: rewrite it"
         extra += ")"
+    summary = summary_line(result.stats, len(diagnostics), extra)
+    if config.format == "github":
+        write_step_summary(diagnostics, summary, "pgdrift check")
     with open_output(config.output) as stream:
         if statistics:
             print_statistics(diagnostics, config.format, stream)
@@ -366,7 +370,7 @@ def _check(
                 stream,
                 config.color,
                 root=config.root,
-                summary=summary_line(result.stats, len(diagnostics), extra),
+                summary=summary,
                 quiet=quiet,
             )
     return exit_code(diagnostics, config.fail_on)

@@ -95,6 +95,23 @@ def internal_error(exc: BaseException) -> NoReturn:
     )
 
 
+def write_step_summary(
+    diagnostics: Sequence[Diagnostic], summary: str, title: str = "pgdrift"
+) -> None:
+    """On GitHub Actions (``$GITHUB_STEP_SUMMARY`` set), append a Markdown summary of the run
+    to the job's page; elsewhere, nothing. Failing to write it is only a warning."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from pgdrift.report.markdown import markdown_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(markdown_summary(diagnostics, summary, title))
+    except OSError as exc:
+        warn(f"cannot write the job summary {target}: {exc.strerror or exc}")
+
+
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[TextIO]:
     """Standard output, or ``path`` opened for writing (its folder is created)."""
