@@ -264,6 +264,21 @@ STATEMENTS: list[Case] = [
         [("PGD107", "'done'"), ("PGD107", "'runing'")],
     ),
     ("UPDATE chunked_sync_jobs SET (status, chunk_index) = ('pending', 0)", []),
+    (
+        "UPDATE sync_jobs AS j SET total_chunks = coalesce(n.chunk_index, 0) FROM (SELECT 1) AS one "
+        "LEFT JOIN chunked_sync_jobs AS n ON n.job_id = j.id WHERE j.id = 1 RETURNING n.id",
+        [("PGD102", "j.id")],  # Postgres: invalid reference to FROM-clause entry for table "j"
+    ),
+    (
+        "UPDATE sync_jobs AS j SET total_chunks = coalesce(n.chunk_index, 0) FROM (SELECT 1) AS one "
+        "LEFT JOIN chunked_sync_jobs AS n ON true WHERE n.job_id = j.id RETURNING n.id",
+        [],
+    ),
+    (
+        "DELETE FROM sync_jobs j USING accounts a JOIN chunked_sync_jobs c ON c.job_id = a.id "
+        "WHERE j.account_id = a.id AND c.stat = 'x'",
+        [("PGD101", "c.stat")],
+    ),
     ("UPDATE chunked_sync_jobs SET payload = payload || '{}' WHERE id = 1", []),
     ("UPDATE chunked_sync_jobs SET status = 'pending' RETURNING nope", [("PGD101", "nope")]),
     # -- DELETE --------------------------------------------------------------------------
@@ -340,6 +355,8 @@ STATEMENTS: list[Case] = [
     ("SELECT CASE status WHEN 'failed' THEN 1 END FROM chunked_sync_jobs", []),
     # -- typed built-ins with a wrong argument count, CALL ----------------------------------
     ("SELECT lower('a', 'b'), upper('x')", [("PGD108", "lower")]),
+    ("SELECT length(), lower(')')", [("PGD108", "length")]),
+    ("SELECT date_trunc(created_at) FROM chunked_sync_jobs", [("PGD108", "date_trunc")]),
     ("CALL do_something(1)", [("PGD104", "do_something")]),
     ("CALL next_id()", []),
     ("CALL next_id(1, 2)", [("PGD108", "next_id")]),

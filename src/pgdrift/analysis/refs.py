@@ -327,8 +327,9 @@ class RefWalker:
                 UnknownRelation,
                 f'invalid reference to FROM-clause entry for table "{qual}"',
                 node,
-                f'"{qual}" is listed before a comma: a JOIN … ON condition sees only the '
-                "tables of its own join (use JOIN instead of the comma)",
+                "a JOIN … ON condition sees only the tables of its own join: not those "
+                "listed before a comma, nor the UPDATE/DELETE target (move the condition "
+                "to WHERE)",
             )
             return
         help_ = did_you_mean(qual, [*scope.source_names(), *self.env.variables])

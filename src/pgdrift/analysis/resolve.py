@@ -48,6 +48,7 @@ _REFERENCE_FREE = frozenset(
 )  # fmt: skip
 _VALIDATION = re.compile(r"number of provided arguments|Required keyword|is not a valid")
 _NARGS = re.compile(r"number of provided arguments \((\d+)\)")
+_MISSING = re.compile(r"Required keyword: '\w+' missing")
 _CALL = re.compile(r"\s*CALL\s", re.I)
 _ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b", re.I)
 
@@ -98,7 +99,11 @@ def _parse_once(sql: str) -> _Parsed:
             # parse again without validation (the built-in list judges arities).
             if not err.errors or not all(_VALIDATION.search(e["description"]) for e in err.errors):
                 raise
-            arity = [_arity_error(sql, e) for e in err.errors if _NARGS.search(e["description"])]
+            arity = [
+                _arity_error(sql, e)
+                for e in err.errors
+                if _NARGS.search(e["description"]) or _MISSING.search(e["description"])
+            ]
             trees = sqlglot.parse(sql, dialect="postgres", error_level=ErrorLevel.IGNORE)
     except SqlglotError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -116,7 +121,7 @@ def _arity_error(sql: str, err: dict[str, Any]) -> tuple[int, int]:
     starts = [0, *(i + 1 for i, c in enumerate(sql) if c == "\n")]
     offset = starts[min(line, len(starts)) - 1] + col - 1
     m = _NARGS.search(err["description"])
-    return (offset if 0 <= offset < len(sql) else -1), int(m.group(1)) if m else 0
+    return (offset if 0 <= offset < len(sql) else -1), int(m.group(1)) if m else -1
 
 
 def _report_arity(walker: Walker, sql: str, parsed: _Parsed) -> None:
@@ -134,6 +139,11 @@ def _report_arity(walker: Walker, sql: str, parsed: _Parsed) -> None:
         if m is None:
             continue
         name = m.group(1).lower()
+        if nargs < 0:  # "required argument missing": count the arguments in the text
+            counted = _count_args(sql[i + 1 : close])
+            if counted is None:
+                continue
+            nargs = counted
         if is_builtin_function(name, nargs) is False:
             plural = "argument" if nargs == 1 else "arguments"
             walker.report(
@@ -141,6 +151,41 @@ def _report_arity(walker: Walker, sql: str, parsed: _Parsed) -> None:
                 f"function {name}() called with {nargs} {plural}, which no overload takes",
                 (m.start(1) - walker.shift, m.end(1) - walker.shift),
             )
+
+
+_SPECIAL_ARG_SYNTAX = re.compile(
+    r"\b(FROM|FOR|IN|PLACING|AS|ORDER|BOTH|LEADING|TRAILING|SIMILAR|ESCAPE|VARIADIC|NAME)\b", re.I
+)
+
+
+def _count_args(inner: str) -> int | None:
+    """Top-level comma-separated arguments of a call's text; None for special syntax."""
+    depth, count, flat = 0, 0, []
+    i, n = 0, len(inner)
+    while i < n:
+        c = inner[i]
+        if c in "'\"":
+            j = inner.find(c, i + 1)
+            while j != -1 and j + 1 < n and inner[j + 1] == c:
+                j = inner.find(c, j + 2)
+            if j == -1:
+                return None
+            i = j + 1
+            flat.append(" ")
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            count += 1
+        if depth == 0:
+            flat.append(c)
+        i += 1
+    text = "".join(flat)
+    if _SPECIAL_ARG_SYNTAX.search(text):
+        return None
+    return count + 1 if text.strip() else 0
 
 
 def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:

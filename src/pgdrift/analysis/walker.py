@@ -192,8 +192,15 @@ class Walker(RefWalker):
         if from_ is not None:
             for item in [from_.this, *from_.expressions]:
                 if item is not None:
-                    self.add_item(item, scope, ctes)
+                    self.add_item_with_joins(item, scope, ctes)
         self.joins(node.args.get("joins") or (), scope, ctes)
+
+    def add_item_with_joins(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> None:
+        """A FROM/USING item; in UPDATE … FROM and DELETE … USING sqlglot hangs the JOINs
+        that follow it on the item itself."""
+        self.add_item(item, scope, ctes)
+        if not (isinstance(item, exp.Subquery) and _is_join_tree(item)):
+            self.joins(item.args.get("joins") or (), scope, ctes)
 
     def joins(self, joins: list[exp.Expression] | tuple[()], scope: Scope, ctes: Ctes) -> None:
         """Add JOINed items; each ON / USING sees only its own join tree (the items since
@@ -565,7 +572,7 @@ class Walker(RefWalker):
         target = self.target_source(node.this, ctes)
         scope = Scope([target], parent)
         for item in node.args.get("using") or ():
-            self.add_item(item, scope, ctes)
+            self.add_item_with_joins(item, scope, ctes)
         self.joins(node.args.get("joins") or (), scope, ctes)
         if node.args.get("where") is not None:
             self.expr(node.args["where"], scope, ctes)

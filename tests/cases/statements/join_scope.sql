@@ -8,7 +8,7 @@ SELECT a.id FROM a JOIN b ON b.id = a.b_id JOIN c ON c.id = b.c_id;
 CREATE VIEW comma_then_join AS
 SELECT a.id
   FROM a, b
-  JOIN c ON c.id = a.b_id;                 -- expect: PGD102(comma)
+  JOIN c ON c.id = a.b_id;                 -- expect: PGD102(invalid reference)
 
 CREATE VIEW forward_reference AS
 SELECT a.id
