@@ -35,12 +35,15 @@ def _parses(args: list[str]) -> None:
 def test_ci_workflow_shape() -> None:
     wf = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text())
     jobs = wf["jobs"]
-    assert {"lint", "test", "check", "drift"} <= set(jobs)
+    assert {"lint", "test", "check", "action", "drift"} <= set(jobs)
     assert len(jobs["test"]["strategy"]["matrix"]["postgres"]) >= 3
     runs = "\n".join(s.get("run", "") for j in jobs.values() for s in j["steps"])
     assert "ruff check" in runs and "mypy" in runs and "pytest" in runs
     uses = [s.get("uses", "") for s in jobs["check"]["steps"]]
-    assert "./" in uses and any(u.startswith("github/codeql-action/upload-sarif") for u in uses)
+    assert any(u.startswith("github/codeql-action/upload-sarif") for u in uses)
+    assert "./" in [s.get("uses", "") for s in jobs["action"]["steps"]]
+    check_runs = [s.get("run", "") for s in jobs["check"]["steps"]]
+    assert "pgdrift check --format github" in check_runs
     assert jobs["check"]["permissions"]["security-events"] == "write"
     for args in _pgdrift_commands(runs):
         _parses(args)
