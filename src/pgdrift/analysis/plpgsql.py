@@ -87,9 +87,15 @@ def check_plpgsql(
     search_path: tuple[str, ...],
     resolver: Resolver,
     trigger_table: Relation | None = None,
+    transition_tables: dict[str, Relation] | None = None,
 ) -> BodyResult:
-    """Resolve every embedded statement of a parsed PL/pgSQL body."""
+    """Resolve every embedded statement of a parsed PL/pgSQL body.
+
+    ``trigger_table`` types NEW/OLD; ``transition_tables`` are the REFERENCING … TABLE AS
+    names the statement-level trigger's queries may read.
+    """
     walker = _Walker(fn, info, catalog, search_path, resolver, trigger_table)
+    walker.env.temp_relations.update(transition_tables or {})
     walker.run()
     return walker.result
 

@@ -3,6 +3,7 @@ to file positions."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,6 +150,7 @@ def _plpgsql(
         result.diagnostics.append(_syntax(sql, fn.error or "invalid body", at, context))
         return result
     tables: list[Any] = [None]
+    transitions: dict[str, Any] = {}
     if info.is_trigger:
         triggers = catalog.triggers_for_function(info.schema, info.name)
         rels = []
@@ -156,6 +158,9 @@ def _plpgsql(
             rel = catalog.relations.get((trg.schema, trg.table))
             if rel is not None and rel not in rels:
                 rels.append(rel)
+            if rel is not None:
+                for name in _transition_tables(trg.definition):
+                    transitions[name] = dataclasses.replace(rel, schema="pg_temp", name=name)
         tables = rels or [None]
     resolve = _resolver()
     seen: set[tuple[str, int, int, str]] = set()
@@ -164,7 +169,7 @@ def _plpgsql(
         return f"in {context}, body line {fn.line_of(offset)}"
 
     for table in tables:
-        br = check_plpgsql(fn, info, catalog, search_path, resolve, table)
+        br = check_plpgsql(fn, info, catalog, search_path, resolve, table, transitions)
         fresh = []
         for f in br.findings:
             key = (f.rule.code, f.start, f.end, f.message)
@@ -176,6 +181,19 @@ def _plpgsql(
             result.statements += br.statements
             result.unanalysed += br.unanalysed
     return result
+
+
+def _transition_tables(definition: str | None) -> list[str]:
+    """Names of the REFERENCING … TABLE AS … transition tables of a CREATE TRIGGER."""
+    if not definition or "referencing" not in definition.lower():
+        return []
+    from pglast import parser
+
+    try:
+        node = parser.parse_sql(definition)[0].stmt
+    except (parser.ParseError, IndexError):
+        return []
+    return [t.name for t in getattr(node, "transitionRels", None) or () if t.name]
 
 
 def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
