@@ -35,7 +35,7 @@ def fold(ident: Any) -> str:
     """The name Postgres stores: unquoted identifiers lower-cased, quoted ones verbatim."""
     if isinstance(ident, exp.Identifier):
         return ident.this if ident.quoted else ident.this.lower()
-    if isinstance(ident, exp.Expression):
+    if isinstance(ident, exp.Expr):
         return ident.name.lower()
     return str(ident).lower()
 
@@ -63,12 +63,12 @@ class RefWalker:
 
     # -- findings --------------------------------------------------------------------
 
-    def span(self, node: exp.Expression) -> tuple[int, int]:
+    def span(self, node: exp.Expr) -> tuple[int, int]:
         starts, ends = [], []
         for n in (
             (node, *node.iter_expressions()) if not isinstance(node, exp.Column) else node.walk()
         ):
-            meta = n.meta if isinstance(n, exp.Expression) else None
+            meta = n.meta if isinstance(n, exp.Expr) else None
             if meta and "start" in meta:
                 starts.append(meta["start"])
                 ends.append(meta["end"] + 1)
@@ -88,7 +88,7 @@ class RefWalker:
         self,
         rule: type[Rule],
         message: str,
-        node: exp.Expression | tuple[int, int],
+        node: exp.Expr | tuple[int, int],
         help: str | None = None,
     ) -> None:
         start, end = node if isinstance(node, tuple) else self.span(node)
@@ -100,11 +100,11 @@ class RefWalker:
 
     # -- expressions -----------------------------------------------------------------
 
-    def query(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+    def query(self, node: exp.Expr, parent: Scope | None, ctes: Ctes) -> Shape:
         raise NotImplementedError
 
     def expr(self, node: Any, scope: Scope, ctes: Ctes, output_names: bool = False) -> None:
-        if not isinstance(node, exp.Expression):
+        if not isinstance(node, exp.Expr):
             return
         if isinstance(node, exp.Column):
             self.column(node, scope, output_names)
@@ -138,8 +138,8 @@ class RefWalker:
             for child in node.iter_expressions():
                 self.expr(child, scope, ctes, output_names)
             return
-        for child in node.iter_expressions():
-            self.expr(child, scope, ctes)
+        for sub in node.iter_expressions():
+            self.expr(sub, scope, ctes)
         if isinstance(node, (exp.EQ, exp.NEQ)):
             self.check_compared_literal(node.this, node.expression)
             self.check_compared_literal(node.expression, node.this)
@@ -341,7 +341,7 @@ class RefWalker:
 
     def record_field(
         self,
-        node: exp.Expression,
+        node: exp.Expr,
         var: Variable,
         name: str,
         span: tuple[int, int] | None = None,
@@ -413,7 +413,7 @@ class RefWalker:
 
     # -- calls -----------------------------------------------------------------------
 
-    def call(self, node: exp.Anonymous, schema: str | None, span_node: exp.Expression) -> None:
+    def call(self, node: exp.Anonymous, schema: str | None, span_node: exp.Expr) -> None:
         name = node.name.lower() if not _quoted_name(node) else node.name
         problem = check_call(self.catalog, self.search_path, name, schema, len(node.expressions))
         if problem is None:
@@ -421,13 +421,13 @@ class RefWalker:
         rule = UnknownFunction if problem.kind == "unknown" else WrongArgumentCount
         self.report(rule, problem.message, self._call_span(node, span_node), problem.help)
 
-    def _call_span(self, node: exp.Anonymous, span_node: exp.Expression) -> tuple[int, int]:
+    def _call_span(self, node: exp.Anonymous, span_node: exp.Expr) -> tuple[int, int]:
         meta = node.meta
         if meta and "start" in meta:
             end = meta["end"] + 1 - self.shift
             start = meta["start"] - self.shift
             if span_node is not node:
-                first = span_node.this.meta if isinstance(span_node.this, exp.Expression) else None
+                first = span_node.this.meta if isinstance(span_node.this, exp.Expr) else None
                 if first and "start" in first:
                     start = first["start"] - self.shift
             return start, end
@@ -441,7 +441,9 @@ class RefWalker:
             return
         self._check_literal(col, info[1], lit, "compared with")
 
-    def check_assigned_literal(self, target: Source, name: str, lit: Any) -> None:
+    def check_assigned_literal(self, target: Source, name: str | None, lit: Any) -> None:
+        if name is None:
+            return
         allowed = target.allowed.get(name)
         if allowed is not None:
             label = f"{target.relation.name}.{name}" if target.relation else name
@@ -468,7 +470,7 @@ class RefWalker:
 
     # -- output columns --------------------------------------------------------------
 
-    def projection_shape(self, items: list[exp.Expression], scope: Scope) -> Shape:
+    def projection_shape(self, items: list[exp.Expr], scope: Scope) -> Shape:
         names: list[str] = []
         types: list[str | None] = []
         for item in items:
@@ -484,10 +486,10 @@ class RefWalker:
                 continue
             if isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
                 qual = fold(item.args["table"]) if item.args.get("table") else ""
-                src = scope.find_source(qual)
-                if src is not None and src.columns is not None:
-                    names.extend(src.columns)
-                    types.extend(src.type_of(c) for c in src.columns)
+                star_src = scope.find_source(qual)
+                if star_src is not None and star_src.columns is not None:
+                    names.extend(star_src.columns)
+                    types.extend(star_src.type_of(c) for c in star_src.columns)
                     continue
                 var = self.env.lookup_variable(qual)
                 if var is not None and var.fields is not None:
@@ -499,7 +501,7 @@ class RefWalker:
             types.append(self.output_type(item))
         return tuple(names), tuple(types)
 
-    def output_type(self, item: exp.Expression) -> str | None:
+    def output_type(self, item: exp.Expr) -> str | None:
         if isinstance(item, exp.Alias):
             item = item.this
         if isinstance(item, exp.Column):
@@ -542,7 +544,7 @@ def _quoted_name(node: exp.Anonymous) -> bool:
     return isinstance(node.this, exp.Identifier) and node.this.quoted
 
 
-def _output_name(item: exp.Expression) -> str:
+def _output_name(item: exp.Expr) -> str:
     if isinstance(item, exp.Alias):
         return fold(item.args["alias"])
     if isinstance(item, exp.Column):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -55,7 +56,7 @@ _ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b
 
 @dataclass(frozen=True, slots=True)
 class _Parsed:
-    tree: exp.Expression | None
+    tree: exp.Expr | None
     error: str | None = None
     # sqlglot's argument-count complaints about its typed functions: (offset, nargs)
     arity: tuple[tuple[int, int], ...] = ()
@@ -72,8 +73,12 @@ _REWRITES = (
 
 def _rewrite(sql: str) -> str:
     for pattern, replacement in _REWRITES:
-        sql = pattern.sub(lambda m, r=replacement: (r or "").ljust(len(m.group(0))), sql)
+        sql = pattern.sub(_blanker(replacement or ""), sql)
     return sql
+
+
+def _blanker(replacement: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: replacement.ljust(len(m.group(0)))
 
 
 @lru_cache(maxsize=8192)

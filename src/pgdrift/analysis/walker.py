@@ -43,7 +43,7 @@ class Walker(RefWalker):
 
     # -- queries ---------------------------------------------------------------------
 
-    def query(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+    def query(self, node: exp.Expr, parent: Scope | None, ctes: Ctes) -> Shape:
         """Resolve a query expression; return its output columns."""
         if isinstance(node, exp.Subquery):
             return self.query(node.this, parent, ctes)
@@ -60,16 +60,18 @@ class Walker(RefWalker):
         self.expr(node, parent or Scope(), ctes)
         return UNKNOWN
 
-    def dml(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Shape:
+    def dml(self, node: exp.Expr, parent: Scope | None, ctes: Ctes) -> Shape:
         if isinstance(node, exp.Insert):
             return self.insert(node, parent, ctes)
         if isinstance(node, exp.Update):
             return self.update(node, parent, ctes)
         if isinstance(node, exp.Delete):
             return self.delete(node, parent, ctes)
-        return self.merge(node, parent, ctes)
+        if isinstance(node, exp.Merge):
+            return self.merge(node, parent, ctes)
+        return UNKNOWN
 
-    def with_(self, node: exp.Expression, parent: Scope | None, ctes: Ctes) -> Ctes:
+    def with_(self, node: exp.Expr, parent: Scope | None, ctes: Ctes) -> Ctes:
         with_ = node.args.get("with_") or node.args.get("with")
         if not with_:
             return ctes
@@ -134,7 +136,7 @@ class Walker(RefWalker):
                     )
                     self.col_info[id(col)] = (None, None)
 
-    def _origins(self, item: exp.Expression, scope: Scope) -> list[tuple[str, tuple[str, str]]]:
+    def _origins(self, item: exp.Expr, scope: Scope) -> list[tuple[str, tuple[str, str]]]:
         if isinstance(item, exp.Star):
             out = []
             for src in scope.sources:
@@ -147,12 +149,12 @@ class Walker(RefWalker):
         if isinstance(inner, exp.Column):
             if isinstance(inner.this, exp.Star):
                 qual = fold(inner.args["table"]) if inner.args.get("table") else ""
-                src = scope.find_source(qual)
-                return [(c, (qual, c)) for c in (src.columns or ())] if src else []
+                star_src = scope.find_source(qual)
+                return [(c, (qual, c)) for c in (star_src.columns or ())] if star_src else []
             col = fold(inner.this)
             if len(inner.parts) == 1:
-                src = scope.lookup(col)[0]
-                where = "merged" if col in scope.merged else (src.name if src else "")
+                found = scope.lookup(col)[0]
+                where = "merged" if col in scope.merged else (found.name if found else "")
             else:
                 where = fold(inner.parts[-2])
             return [(name or col, (where, col))]
@@ -187,7 +189,7 @@ class Walker(RefWalker):
 
     # -- FROM ------------------------------------------------------------------------
 
-    def from_clause(self, node: exp.Expression, scope: Scope, ctes: Ctes) -> None:
+    def from_clause(self, node: exp.Expr, scope: Scope, ctes: Ctes) -> None:
         from_ = node.args.get("from_") or node.args.get("from")
         if from_ is not None:
             for item in [from_.this, *from_.expressions]:
@@ -195,14 +197,14 @@ class Walker(RefWalker):
                     self.add_item_with_joins(item, scope, ctes)
         self.joins(node.args.get("joins") or (), scope, ctes)
 
-    def add_item_with_joins(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> None:
+    def add_item_with_joins(self, item: exp.Expr, scope: Scope, ctes: Ctes) -> None:
         """A FROM/USING item; in UPDATE … FROM and DELETE … USING sqlglot hangs the JOINs
         that follow it on the item itself."""
         self.add_item(item, scope, ctes)
         if not (isinstance(item, exp.Subquery) and _is_join_tree(item)):
             self.joins(item.args.get("joins") or (), scope, ctes)
 
-    def joins(self, joins: list[exp.Expression] | tuple[()], scope: Scope, ctes: Ctes) -> None:
+    def joins(self, joins: list[exp.Expr] | tuple[()], scope: Scope, ctes: Ctes) -> None:
         """Add JOINed items; each ON / USING sees only its own join tree (the items since
         the last comma), as Postgres scopes them."""
         segment = max(0, len(scope.sources) - 1)
@@ -233,7 +235,7 @@ class Walker(RefWalker):
                 self.expr(join.args["on"], view, ctes)
 
     def _merge(
-        self, name: str, node: exp.Expression, src: Source, left: list[Source], scope: Scope
+        self, name: str, node: exp.Expr, src: Source, left: list[Source], scope: Scope
     ) -> None:
         holders = [s for s in left if s.has(name)]
         group = scope.merged.get(name, set())
@@ -247,9 +249,7 @@ class Walker(RefWalker):
             )
         scope.merge(name, [*holders, src])
 
-    def _check_using(
-        self, name: str, ident: exp.Expression, src: Source, before: list[Source]
-    ) -> None:
+    def _check_using(self, name: str, ident: exp.Expr, src: Source, before: list[Source]) -> None:
         for side, sources in (("right", [src]), ("left", before)):
             if any(s.has(name) is None for s in sources):
                 continue
@@ -263,7 +263,7 @@ class Walker(RefWalker):
                 )
                 return
 
-    def add_item(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
+    def add_item(self, item: exp.Expr, scope: Scope, ctes: Ctes) -> Source:
         if isinstance(item, exp.Subquery) and _is_join_tree(item):
             return self._join_tree(item, scope, ctes)
         src = self._item_source(item, scope, ctes)
@@ -310,7 +310,7 @@ class Walker(RefWalker):
                 scope.merged.setdefault(name, set()).update(ids)
         return merged
 
-    def _item_source(self, item: exp.Expression, scope: Scope, ctes: Ctes) -> Source:
+    def _item_source(self, item: exp.Expr, scope: Scope, ctes: Ctes) -> Source:
         alias = item.args.get("alias")
         alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
         if isinstance(item, exp.Table):
@@ -348,7 +348,7 @@ class Walker(RefWalker):
         return Source(alias_name or "", None)
 
     def table_source(
-        self, item: exp.Table, alias_name: str | None, alias: exp.Expression | None, ctes: Ctes
+        self, item: exp.Table, alias_name: str | None, alias: exp.Expr | None, ctes: Ctes
     ) -> Source:
         name = fold(item.this)
         schema = fold_opt(item.args.get("db"))
@@ -394,7 +394,7 @@ class Walker(RefWalker):
         )
 
     def _rows_from(
-        self, item: exp.Table, alias: exp.Expression | None, scope: Scope, ctes: Ctes
+        self, item: exp.Table, alias: exp.Expr | None, scope: Scope, ctes: Ctes
     ) -> Source:
         names: list[str] = []
         known = True
@@ -411,9 +411,9 @@ class Walker(RefWalker):
 
     def function_source(
         self,
-        fn: exp.Expression,
+        fn: exp.Expr,
         schema: str | None,
-        alias: exp.Expression | None,
+        alias: exp.Expr | None,
         scope: Scope,
         ctes: Ctes,
     ) -> Source:
@@ -461,7 +461,7 @@ class Walker(RefWalker):
             return ("unnest",) * len(args), None
         return UNKNOWN
 
-    def _element_type(self, arg: exp.Expression) -> str | None:
+    def _element_type(self, arg: exp.Expr) -> str | None:
         """The element type of an array expression: a type name, "scalar", or None."""
         if isinstance(arg, exp.Array):
             return "scalar"
@@ -483,7 +483,7 @@ class Walker(RefWalker):
             return typ[:-2]
         return None
 
-    def _function_shape(self, fn: exp.Expression, name: str, schema: str | None) -> Shape:
+    def _function_shape(self, fn: exp.Expr, name: str, schema: str | None) -> Shape:
         if isinstance(fn, exp.ExplodingGenerateSeries):
             return (name,), (None,)
         if name in _POPULATE and isinstance(fn, exp.Anonymous) and fn.expressions:
@@ -523,7 +523,7 @@ class Walker(RefWalker):
                 return (name,), (None,)
         return UNKNOWN
 
-    def _row_type_of(self, node: exp.Expression) -> Relation | None:
+    def _row_type_of(self, node: exp.Expr) -> Relation | None:
         """The relation of ``NULL::some_table`` (a row-type argument)."""
         if not isinstance(node, exp.Cast):
             return None
@@ -541,14 +541,14 @@ class Walker(RefWalker):
 
     # -- DML -------------------------------------------------------------------------
 
-    def target_source(self, table: exp.Expression, ctes: Ctes) -> Source:
+    def target_source(self, table: exp.Expr, ctes: Ctes) -> Source:
         if not isinstance(table, exp.Table):
             return Source("", None)
         alias = table.args.get("alias")
         alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
         return self.table_source(table, alias_name, None, ctes)
 
-    def returning(self, node: exp.Expression, scope: Scope, ctes: Ctes) -> Shape:
+    def returning(self, node: exp.Expr, scope: Scope, ctes: Ctes) -> Shape:
         ret = node.args.get("returning")
         if ret is None:
             return UNKNOWN
@@ -581,7 +581,7 @@ class Walker(RefWalker):
     def insert(self, node: exp.Insert, parent: Scope | None, ctes: Ctes) -> Shape:
         ctes = self.with_(node, parent, ctes)
         this = node.this
-        col_idents: list[exp.Expression] = []
+        col_idents: list[exp.Expr] = []
         if isinstance(this, exp.Schema):
             col_idents = list(this.expressions)
             this = this.this
@@ -598,14 +598,14 @@ class Walker(RefWalker):
                 items = row.expressions if isinstance(row, exp.Tuple) else [row]
                 for i, item in enumerate(items):
                     self.expr(item, scope, ctes)
-                    if i < len(names) and names[i] is not None:
+                    if i < len(names):
                         self.check_assigned_literal(target, names[i], item)
         elif source is not None:
             self.query(source, parent, ctes)
             if isinstance(source, exp.Select):
                 for i, proj in enumerate(source.expressions):
                     value = proj.this if isinstance(proj, exp.Alias) else proj
-                    if i < len(names) and names[i] is not None:
+                    if i < len(names):
                         self.check_assigned_literal(target, names[i], value)
         scope = Scope([target], parent)
         conflict = node.args.get("conflict")
@@ -613,9 +613,7 @@ class Walker(RefWalker):
             self.on_conflict(conflict, target, scope, ctes)
         return self.returning(node, scope, ctes)
 
-    def on_conflict(
-        self, conflict: exp.Expression, target: Source, scope: Scope, ctes: Ctes
-    ) -> None:
+    def on_conflict(self, conflict: exp.Expr, target: Source, scope: Scope, ctes: Ctes) -> None:
         for key in conflict.args.get("conflict_keys") or ():
             self.expr(key, scope, ctes)
         excluded = Source(
@@ -663,11 +661,11 @@ class Walker(RefWalker):
                 items = vals.expressions if isinstance(vals, exp.Tuple) else [vals] if vals else []
                 for i, item in enumerate(items):
                     self.expr(item, source_scope, ctes)
-                    if i < len(names) and names[i] is not None:
+                    if i < len(names):
                         self.check_assigned_literal(target, names[i], item)
         return self.returning(node, scope, ctes)
 
-    def assignment(self, node: exp.Expression, target: Source, scope: Scope, ctes: Ctes) -> None:
+    def assignment(self, node: exp.Expr, target: Source, scope: Scope, ctes: Ctes) -> None:
         """One ``SET lhs = rhs`` of UPDATE / ON CONFLICT DO UPDATE / MERGE."""
         if not isinstance(node, exp.EQ):
             self.expr(node, scope, ctes)
@@ -685,7 +683,7 @@ class Walker(RefWalker):
         if name is not None:
             self.check_assigned_literal(target, name, rhs)
 
-    def target_column(self, node: exp.Expression, target: Source) -> str | None:
+    def target_column(self, node: exp.Expr, target: Source) -> str | None:
         """Check a SET target / INSERT column against the target relation."""
         while isinstance(node, (exp.Bracket, exp.Dot)) and node.this is not None:
             node = node.this
@@ -723,14 +721,14 @@ class Walker(RefWalker):
         return name
 
 
-def _alias_node(item: exp.Expression) -> exp.Expression:
+def _alias_node(item: exp.Expr) -> exp.Expr:
     alias = item.args.get("alias")
     if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier):
         return alias.this
     return item
 
 
-def _is_comma(join: exp.Expression) -> bool:
+def _is_comma(join: exp.Expr) -> bool:
     """``FROM a, b``: sqlglot gives ``b`` as a Join without kind, side, method or condition."""
     return not any(join.args.get(k) for k in ("kind", "side", "method", "on", "using"))
 
@@ -743,7 +741,7 @@ def _is_join_tree(node: exp.Subquery) -> bool:
     return isinstance(inner, exp.Subquery) and _is_join_tree(inner)
 
 
-def _function_name(fn: exp.Expression) -> str:
+def _function_name(fn: exp.Expr) -> str:
     if isinstance(fn, exp.Anonymous):
         return str(fn.this).lower() if isinstance(fn.this, str) else fold(fn.this)
     for cls, name in _TYPED_SRFS.items():
@@ -754,7 +752,7 @@ def _function_name(fn: exp.Expression) -> str:
     return fn.key
 
 
-def _alias_columns(alias: exp.Expression | None) -> list[str]:
+def _alias_columns(alias: exp.Expr | None) -> list[str]:
     if not isinstance(alias, exp.TableAlias):
         return []
     out = []
@@ -773,7 +771,7 @@ def _rename(shape: Shape, names: list[str]) -> Shape:
     return renamed, types
 
 
-def _apply_alias_columns(src: Source, alias: exp.Expression | None) -> Source:
+def _apply_alias_columns(src: Source, alias: exp.Expr | None) -> Source:
     names = _alias_columns(alias)
     if names:
         cols, _ = _rename((src.columns, src.types), names)
@@ -788,7 +786,7 @@ def _apply_alias_columns(src: Source, alias: exp.Expression | None) -> Source:
     return src
 
 
-def _shaped_source(alias: exp.Expression | None, shape: Shape, what: str) -> Source:
+def _shaped_source(alias: exp.Expr | None, shape: Shape, what: str) -> Source:
     alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
     src = Source(alias_name or "", shape[0], shape[1], label=f"{what} {alias_name or ''}".strip())
     return _apply_alias_columns(src, alias)
