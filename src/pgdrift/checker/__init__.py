@@ -60,7 +60,7 @@ def run(
     per_file: dict[int, list[Diagnostic]] = {i: [] for i in range(len(sqlfiles))}
     file_stats: dict[int, UnitResult] = {i: UnitResult([]) for i in range(len(sqlfiles))}
     keys = [
-        _digest(__version__, s.path, s.text, digests[i], digests[-1], repr(search_path))
+        _digest(_code_fingerprint(), s.path, s.text, digests[i], digests[-1], repr(search_path))
         for i, s in enumerate(sources)
     ]
     todo: list[Unit] = []
@@ -336,12 +336,39 @@ def _digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+def _code_fingerprint() -> str:
+    """Size and mtime of every module of the installed pgdrift (and the versions of the
+    parsers it uses): a cache entry made by other code is never served."""
+    global _CODE
+    if _CODE is None:
+        import importlib.util
+
+        import pglast
+
+        root = Path(__file__).resolve().parent.parent
+        parts = [__version__, str(getattr(pglast, "__version__", ""))]
+        spec = importlib.util.find_spec("sqlglot")  # without importing it (slow)
+        if spec is not None and spec.origin:
+            version = Path(spec.origin).with_name("_version.py")
+            parts.append(version.read_text("utf-8") if version.exists() else spec.origin)
+        for dirpath, _dirs, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                if name.endswith((".py", ".json")):
+                    st = os.stat(os.path.join(dirpath, name))
+                    parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+        _CODE = _digest(*parts)
+    return _CODE
+
+
+_CODE: str | None = None
+
+
 def _run_key(
     sources: list[SourceFile], schema: list[SourceFile], search_path: tuple[str, ...]
 ) -> str:
     return _digest(
         "run",
-        __version__,
+        _code_fingerprint(),
         repr(search_path),
         *(p for s in schema for p in (s.path, s.text)),
         "--",
