@@ -75,7 +75,9 @@ def programs(draw: st.DrawFn) -> Program:
     p.add("DECLARE\n  v_rec record;\n  v_row " + tables[0] + "%ROWTYPE;\n  v_n bigint;\nBEGIN\n")
     kinds = draw(
         st.lists(
-            st.sampled_from(["select", "update", "insert", "into", "join", "rowtype", "loop"]),
+            st.sampled_from(
+                ["select", "update", "insert", "into", "join", "rowtype", "loop", "cte", "sub"]
+            ),
             min_size=1,
             max_size=5,
         )
@@ -131,6 +133,24 @@ def programs(draw: st.DrawFn) -> Program:
             p.add(f"  SELECT * INTO v_row FROM {tables[0]} LIMIT 1;\n  v_n := length(")
             p.ref(c, "v_row")
             p.add("::text);\n")
+        elif kind == "cte":
+            p.add("  WITH w AS (SELECT ")
+            for i, c in enumerate(pick):
+                p.add(", " if i else "")
+                p.ref(c)
+            p.add(f" FROM {t})\n  SELECT count(*) INTO v_n FROM w;\n")
+        elif kind == "sub":
+            other = draw(st.sampled_from([x for x in tables if x != t]))
+            ocol = draw(st.sampled_from([c for c, _ in schema[other]]))
+            p.add(f"  UPDATE {t} SET ")
+            p.ref(pick[0])
+            p.add(" = NULL\n   WHERE ")
+            p.ref("id")
+            p.add(f" IN (SELECT o.id FROM {other} o WHERE ")
+            p.ref(ocol, "o")
+            p.add(" IS NOT NULL)\n  RETURNING ")
+            p.ref(pick[-1])
+            p.add(" INTO v_n;\n")
         else:  # loop
             p.add("  FOR v_rec IN SELECT ")
             for i, c in enumerate(pick):
