@@ -284,3 +284,31 @@ def write_snapshot(
         if not any(d.iterdir()):
             d.rmdir()
     return changed, removed
+
+
+class BackgroundRead:
+    """:func:`read_snapshot_with_diagnostics` in a forked worker process (when the
+    platform forks and there is more than one core), so that ``pgdrift diff`` reads the
+    snapshot while the database is introspected. ``result()`` returns what the function
+    returns (or raises what it raised)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        import multiprocessing
+        import os
+
+        self._directory = directory
+        self._pool: Any = None
+        self._future: Any = None
+        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(read_snapshot_with_diagnostics, directory)
+
+    def result(self) -> tuple[Catalog, list[Diagnostic]]:
+        if self._future is None:
+            return read_snapshot_with_diagnostics(self._directory)
+        try:
+            return self._future.result()  # type: ignore[no-any-return]
+        finally:
+            self._pool.shutdown()

@@ -17,7 +17,7 @@ from pgdrift.catalog.live import (
     mask_password,
     resolve_dsn,
 )
-from pgdrift.catalog.snapshot import read_snapshot_with_diagnostics, snapshot_files
+from pgdrift.catalog.snapshot import BackgroundRead, snapshot_files
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import (
     exit_code,
@@ -98,7 +98,7 @@ def _diff(
         fail(f"{directory}: no such directory (write one with `pgdrift snapshot`)")
     if not snapshot_files(directory):
         fail(f"{directory}: no *.sql files (write them with `pgdrift snapshot`)")
-    expected, problems = read_snapshot_with_diagnostics(directory)
+    background = BackgroundRead(directory)  # parsed while the database is read
     sources = {str(p): SourceFile.read(p) for p in snapshot_files(directory)}
     chosen = list(schemas or config.snapshot_schemas) or None
     try:
@@ -112,6 +112,7 @@ def _diff(
     for message in live.warnings:
         warn(message)
     actual = catalog_from_live(live)
+    expected, problems = background.result()
     diagnostics = problems + diff_catalogs(
         expected,
         actual,
