@@ -255,7 +255,44 @@ def _command(text: str, tree: exp.Command, env: Env) -> Resolution:
         tree2 = _parse(stripped).tree
         if isinstance(tree2, exp.Create):
             return _create(tree2, Walker(env, text, 0))
+    named = _NAMED_RELATIONS.get(keyword)
+    if named is not None:
+        m = named.match(text)
+        if m is not None:
+            return _check_named_relations(text, m.start("names"), m.group("names"), env)
     return Resolution(unanalysed=f"sqlglot parsed the statement as an opaque {keyword} command")
+
+
+_IDENT = r'(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)'
+_QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
+# Commands whose only references are relation names: LOCK and REFRESH MATERIALIZED VIEW.
+_NAMED_RELATIONS = {
+    "LOCK": re.compile(
+        rf"\s*LOCK\s+(?:TABLE\s+)?(?:ONLY\s+)?(?P<names>{_QUALIFIED}\s*\*?"
+        rf"(?:\s*,\s*(?:ONLY\s+)?{_QUALIFIED}\s*\*?)*)"
+        r"(?:\s+IN\s+[A-Z ]+?\s+MODE)?(?:\s+NOWAIT)?\s*;?\s*$",
+        re.I,
+    ),
+    "REFRESH": re.compile(
+        rf"\s*REFRESH\s+MATERIALIZED\s+VIEW\s+(?:CONCURRENTLY\s+)?(?P<names>{_QUALIFIED})"
+        r"(?:\s+WITH\s+(?:NO\s+)?DATA)?\s*;?\s*$",
+        re.I,
+    ),
+}
+
+
+def _check_named_relations(text: str, base: int, names: str, env: Env) -> Resolution:
+    walker = Walker(env, text, 0)
+    for m in re.finditer(rf"(?:ONLY\s+)?(?P<name>{_QUALIFIED})", names, re.I):
+        parts = [
+            p[1:-1].replace('""', '"') if p.startswith('"') else p.lower()
+            for p in re.findall(_IDENT, m.group("name"))
+        ]
+        schema, name = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+        if walker.find_relation(name, schema) is None:
+            span = (base + m.start("name"), base + m.end("name"))
+            walker.report_unknown_relation(span, name, schema)
+    return Resolution(findings=walker.findings)
 
 
 def _create(tree: exp.Create, walker: Walker) -> Resolution:

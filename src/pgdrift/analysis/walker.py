@@ -379,7 +379,9 @@ class Walker(RefWalker):
             rel = builtin_relation(name, schema)
         return rel
 
-    def report_unknown_relation(self, item: exp.Table, name: str, schema: str | None) -> None:
+    def report_unknown_relation(
+        self, item: exp.Table | tuple[int, int], name: str, schema: str | None
+    ) -> None:
         system = ("pg_catalog", "information_schema", "pg_temp")
         if schema is not None and schema not in self.catalog.schemas and schema not in system:
             return  # a schema pgdrift has never seen: cannot know
