@@ -24,13 +24,13 @@ from typing import Any
 
 import pglast
 from pglast import ast
-from pglast.enums import ObjectType, VariableSetKind
+from pglast.enums import DropBehavior, ObjectType, VariableSetKind
 
 from pgdrift.catalog import ddl_routines, ddl_tables
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.model import VIEW, Catalog, Domain, EnumType, Relation
 from pgdrift.catalog.model import Sequence as Seq
-from pgdrift.catalog.names import deparse, str_list
+from pgdrift.catalog.names import deparse, str_list, walk
 from pgdrift.catalog.values import allowed_values_from_check
 from pgdrift.catalog.viewcols import query_columns
 from pgdrift.diagnostic import Diagnostic, Severity
@@ -443,8 +443,10 @@ def _drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
                     del ctx.catalog.sequences[key]
                 continue
             rel = ctx.find_relation(schema, name)
-            if rel is not None:
+            if rel is not None and (rel.schema, rel.name) in ctx.catalog.relations:
                 ctx.catalog.drop_relation(rel.schema, rel.name)
+                if node.behavior == DropBehavior.DROP_CASCADE:
+                    _drop_dependent_views(ctx, rel)
         elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
             names = str_list(obj.names) if isinstance(obj, ast.TypeName) else str_list(obj)
             key = ctx.resolve_type(*_split(names))
@@ -475,6 +477,30 @@ def _drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         elif kind == ObjectType.OBJECT_EXTENSION:
             name = obj.sval if isinstance(obj, ast.String) else str(obj)
             ctx.catalog.extensions.pop(name, None)
+
+
+def _drop_dependent_views(ctx: DdlContext, dropped: Relation) -> None:
+    """DROP … CASCADE: views and materialized views reading ``dropped`` go too (and the
+    views over those)."""
+    gone = [dropped]
+    while gone:
+        rel = gone.pop()
+        for key, view in list(ctx.catalog.relations.items()):
+            if view.kind not in (VIEW, "materialized view") or not view.definition:
+                continue
+            try:
+                query = pglast.parse_sql(view.definition)[0].stmt
+            except pglast.parser.ParseError:
+                continue
+            for node in walk(query):
+                if (
+                    isinstance(node, ast.RangeVar)
+                    and node.relname == rel.name
+                    and (node.schemaname in (None, rel.schema))
+                ):
+                    ctx.catalog.drop_relation(*key)
+                    gone.append(view)
+                    break
 
 
 def _drop_function(ctx: DdlContext, obj: Any) -> None:

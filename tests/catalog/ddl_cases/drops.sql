@@ -26,3 +26,11 @@ DROP SCHEMA tmp CASCADE;
 -- expect-not: sequence public.s integer
 -- expect: sequence public.keep_seq bigint
 -- expect-not: relation tmp.x table
+CREATE TABLE src (id int);
+CREATE VIEW over_src AS SELECT id FROM src;
+CREATE VIEW over_view AS SELECT id FROM over_src;
+CREATE VIEW unrelated AS SELECT id FROM a;
+DROP TABLE src CASCADE;
+-- expect-not: relation public.over_src view
+-- expect-not: relation public.over_view view
+-- expect: relation public.unrelated view
