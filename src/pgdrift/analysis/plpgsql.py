@@ -51,6 +51,12 @@ _ALIAS = re.compile(
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
+_TRIVIAL = re.compile(
+    r"\s*(?:not\s+)?(?:-?\d+(?:\.\d+)?|'(?:[^'\\]|'')*'|null|true|false"
+    r"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*))\s*",
+    re.IGNORECASE,
+)
+_TRIVIAL_ASSIGN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*:?=(.*)", re.DOTALL)
 _CASE_PREFIX = re.compile(r'^"(__Case__Variable_\d+__)" IN \(')
 
 
@@ -539,6 +545,8 @@ class _Walker(DeclarationsMixin):
         if not query.strip():
             return None
         mode = _MODES.get(e.get("parseMode", 0), "expression")
+        if not skip and mode != "statement" and self._trivial(query, mode):
+            return None
         if skip:
             located = query[skip : len(query) - trim_end] if trim_end else query[skip:]
             place = self.fn.locate(located, line, self._pos)
@@ -550,6 +558,22 @@ class _Walker(DeclarationsMixin):
             self.result.statements += 1
         self._report(res, place, lambda i: i, line)
         return res
+
+    def _trivial(self, query: str, mode: str) -> bool:
+        """A literal or a known variable (``0``, ``'x'``, ``NULL``, ``NOT found``, ``n := 0``):
+        nothing to resolve, so skip the parse."""
+        if mode == "assignment":
+            m = _TRIVIAL_ASSIGN.fullmatch(query)
+            if m is None or m.group(1).lower() not in self.env.variables:
+                return False
+            query = m.group(2)
+            if "'" in query:
+                return False  # a string assigned to a variable: its type may restrict it
+        m = _TRIVIAL.fullmatch(query)
+        if m is None:
+            return False
+        ident = m.group("ident")
+        return ident is None or ident.lower() in self.env.variables
 
     def _place(self, query: str, line: int, min_offset: int) -> Placement:
         place = self.fn.locate(query, line, min_offset)
