@@ -197,6 +197,16 @@ def test_temp_table_created_and_visible() -> None:
     assert res.created_relations[0].column_names == ("id", "status")
 
 
+def test_temp_table_like() -> None:
+    res = resolve(
+        "CREATE TEMP TABLE t3 (LIKE chunked_sync_jobs INCLUDING ALL, extra int)", plpgsql_env()
+    )
+    (rel,) = res.created_relations
+    assert rel.column_names == (*CHUNK_FIELDS, "extra")
+    res = resolve("CREATE TEMP TABLE t4 (LIKE nowhere)", plpgsql_env())
+    assert res.created_relations == () and [f.rule.code for f in res.findings] == ["PGD102"]
+
+
 def test_unparsable_and_opaque_statements_are_unanalysed() -> None:
     env = plpgsql_env()
     assert resolve("SELECT FROM WHERE (", env).unanalysed

@@ -379,6 +379,12 @@ STATEMENTS: list[Case] = [
     ("TRUNCATE chunked_sync_jobs", []),
     ("TRUNCATE chunk_jobs", [("PGD102", "chunk_jobs")]),
     ("LOCK TABLE chunked_sync_jobs IN SHARE ROW EXCLUSIVE MODE", []),
+    ("ALTER TABLE chunked_sync_jobs RENAME TO cj2", []),
+    ("ALTER TABLE IF EXISTS gone ADD COLUMN x int", []),
+    ("ALTER TABLE gone ADD COLUMN x int", [("PGD102", "gone")]),
+    ("NOTIFY chan, 'x'", []),
+    ("EXPLAIN (ANALYZE, BUFFERS) SELECT idd FROM chunked_sync_jobs", [("PGD101", "idd")]),
+    ("EXPLAIN SELECT id FROM chunked_sync_jobs", []),
     ("LOCK chunked_sync_jobs, public.sync_jobs NOWAIT", []),
     (
         "LOCK TABLE ONLY chunk_jobs, audit.evnts IN ACCESS EXCLUSIVE MODE",

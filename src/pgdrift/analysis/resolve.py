@@ -44,13 +44,15 @@ _WRAP = "SELECT "
 _REFERENCE_FREE = frozenset(
     {
         "SET", "RESET", "SHOW", "NOTIFY", "LISTEN", "UNLISTEN", "DISCARD", "COMMIT",
-        "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "CHECKPOINT", "END",
+        "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "CHECKPOINT", "END", "ABORT",
     }
 )  # fmt: skip
 _VALIDATION = re.compile(r"number of provided arguments|Required keyword|is not a valid")
 _NARGS = re.compile(r"number of provided arguments \((\d+)\)")
 _MISSING = re.compile(r"Required keyword: '\w+' missing")
 _CALL = re.compile(r"\s*CALL\s", re.I)
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+_EXPLAIN = re.compile(r"\s*EXPLAIN\s+(?:\([^)]*\)\s*|(?:ANALYZE|ANALYSE|VERBOSE)\s+)*", re.I)
 _ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b", re.I)
 
 
@@ -219,6 +221,14 @@ def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:
 
 
 def _resolve_statement(text: str, env: Env) -> Resolution:
+    first = _FIRST_WORD.match(text)
+    keyword = first.group(1).upper() if first else ""
+    if keyword in _REFERENCE_FREE:
+        return Resolution()
+    if keyword == "EXPLAIN":
+        inner = _EXPLAIN.match(text)
+        if inner is not None:  # resolve the explained statement, offsets kept
+            return _resolve_statement(" " * inner.end() + text[inner.end() :], env)
     call = _CALL.match(text)
     if call is not None:  # CALL proc(…): resolve as SELECT proc(…)
         sql = _WRAP + text[call.end() :]
@@ -236,9 +246,14 @@ def _resolve_statement(text: str, env: Env) -> Resolution:
     if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
         cols, types = walker.query(tree, None, {})
         return Resolution(findings=walker.findings, output_columns=cols, output_types=types)
-    # Other statements (DROP, TRUNCATE, …): check the relations they name, if any.
-    for table in tree.find_all(exp.Table):
-        if isinstance(table.this, exp.Identifier) and not isinstance(tree, exp.Drop):
+    # TRUNCATE / ALTER TABLE (without IF EXISTS): the relations they act on must exist.
+    targets: list[exp.Expr] = []
+    if isinstance(tree, exp.TruncateTable):
+        targets = list(tree.expressions)
+    elif isinstance(tree, exp.Alter) and not tree.args.get("exists"):
+        targets = [tree.this]
+    for table in targets:
+        if isinstance(table, exp.Table) and isinstance(table.this, exp.Identifier):
             name, schema = fold(table.this), table.args.get("db")
             if walker.find_relation(name, fold(schema) if schema else None) is None:
                 walker.report_unknown_relation(table, name, fold(schema) if schema else None)
@@ -314,7 +329,15 @@ def _create(tree: exp.Create, walker: Walker) -> Resolution:
     columns: list[Column] = []
     if isinstance(target, exp.Schema):
         for col in target.expressions:
-            if isinstance(col, exp.ColumnDef):
+            if isinstance(col, exp.LikeProperty) and isinstance(col.this, exp.Table):
+                like = col.this
+                like_schema = fold(like.args["db"]) if like.args.get("db") else None
+                source = walker.find_relation(fold(like.this), like_schema)
+                if source is None:
+                    walker.report_unknown_relation(like, fold(like.this), like_schema)
+                    return Resolution(findings=walker.findings)  # its shape is unknown
+                columns.extend(source.columns)
+            elif isinstance(col, exp.ColumnDef):
                 kind_node = col.args.get("kind")
                 ctype = kind_node.sql("postgres").lower() if kind_node is not None else "text"
                 columns.append(Column(fold(col.this), ctype))
