@@ -56,3 +56,11 @@ def test_context_note_is_not_repeated() -> None:
     assert out.count("= note:") == 1
     out = _frame(src, src.span(7, 11), context="view public.v")
     assert "   = note: in view public.v" not in out and "  = note: in view public.v" in out
+
+
+def test_carets_align_under_wide_characters() -> None:
+    src = SourceFile("a.sql", "select '漢字', nope;\n")
+    start = src.text.index("nope")
+    lines = _frame(src, src.span(start, start + 4)).splitlines()
+    assert lines[3] == "1 | select '漢字', nope;"
+    assert lines[4] == "  |                ^^^^"

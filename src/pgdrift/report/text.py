@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -157,8 +158,9 @@ def _frame_lines(
         last = max(first, min(last, len(raw)))
         if n == end_line and n != line and last == 0:
             continue  # a span ending at column 1 does not underline that line
-        start = len(raw[:first].expandtabs(TAB_WIDTH))
-        end = len(raw[:last].expandtabs(TAB_WIDTH))
+        # terminal cells, not characters: wide (CJK) characters take two
+        start = cell_len(raw[:first].expandtabs(TAB_WIDTH))
+        end = cell_len(raw[:last].expandtabs(TAB_WIDTH))
         rows.append((n, raw.expandtabs(TAB_WIDTH), start, max(end, start + 1)))
     return rows
 
