@@ -152,7 +152,10 @@ def catalog_from_files(
 
 
 def fill_type_values(ctx: DdlContext) -> None:
-    """Give columns typed with an enum or domain defined later (in file order) its values."""
+    """Finish a catalog read out of dependency order (e.g. expected_schema/ in path order):
+    columns typed with an enum or domain defined later get its values, and views read
+    before the relations they select from get their columns derived again."""
+    _rederive_views(ctx)
     for key, rel in list(ctx.catalog.relations.items()):
         if any(c.allowed_values is None for c in rel.columns):
             cols = [
@@ -224,6 +227,35 @@ def _select(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
                 and isinstance(args[1], ast.A_Const)
             ) and getattr(args[0].val, "sval", None) == "search_path":
                 ctx.search_path = _parse_path(getattr(args[1].val, "sval", "") or "")
+
+
+def _rederive_views(ctx: DdlContext) -> None:
+    for _ in range(8):  # views over views: a few rounds
+        changed = False
+        for key, rel in list(ctx.catalog.relations.items()):
+            if rel.kind not in (VIEW, "materialized view") or not rel.definition:
+                continue
+            if rel.columns_known and all(c.type != "unknown" for c in rel.columns):
+                continue
+            try:
+                query = pglast.parse_sql(rel.definition)[0].stmt
+            except pglast.parser.ParseError:
+                continue
+            cols = query_columns(query, ctx.find_relation, ctx.fmt)
+            if cols is None:
+                continue
+            if rel.columns_known and len(cols) == len(rel.columns):
+                # keep the names (an alias list may have renamed them), take the types
+                cols = [
+                    replace(new, name=old.name) for old, new in zip(rel.columns, cols, strict=True)
+                ]
+            elif rel.columns_known:
+                continue
+            if cols != list(rel.columns) or not rel.columns_known:
+                ctx.catalog.relations[key] = replace(rel, columns=tuple(cols), columns_known=True)
+                changed = True
+        if not changed:
+            return
 
 
 def _parse_path(text: str) -> list[str]:

@@ -198,9 +198,9 @@ def _table(
         text = head + (" (\n" + ",\n".join(body) + "\n)" if body else "")
         return f"{text}\n{bound}{suffix};\n"
     lines = []
-    for name, typ, notnull, default, identity, generated, collation, local in cols:
-        if parents and not local:
-            continue
+    # Inherited columns are written too (Postgres merges them with the parent's): the file
+    # then describes the whole table even when read before its parent's file.
+    for name, typ, notnull, default, identity, generated, collation, _local in cols:
         line = f"    {quote_ident(name)} {typ}"
         if collation:
             line += f" COLLATE {collation}"
