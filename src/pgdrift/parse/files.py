@@ -109,6 +109,7 @@ def _without_psql_commands(text: str) -> str:
     line) replaced by ``;`` and blanks: same length, same offsets."""
     if "\\" not in text:
         return text
+    text = _without_copy_data(text)
     try:
         tokens = parser.scan(text)
     except parser.ParseError:
@@ -119,6 +120,26 @@ def _without_psql_commands(text: str) -> str:
             end = text.find("\n", tok.start)
             end = len(text) if end == -1 else end
             out[tok.start : end] = [";"] + [" "] * (end - tok.start - 1)
+    return "".join(out)
+
+
+_COPY_STDIN = re.compile(r"^[ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[^\n]*\n", re.I | re.M)
+_COPY_END = re.compile(r"^\\\.[ \t\r]*$", re.M)
+
+
+def _without_copy_data(text: str) -> str:
+    """Blank the data rows that follow ``COPY … FROM stdin;`` up to ``\\.`` (pg_dump)."""
+    if "stdin" not in text.lower():
+        return text
+    out = list(text)
+    pos = 0
+    while (m := _COPY_STDIN.search(text, pos)) is not None:
+        end = _COPY_END.search(text, m.end())
+        stop = end.end() if end else len(text)
+        for i in range(m.end(), stop):
+            if out[i] != "\n":
+                out[i] = " "
+        pos = stop
     return "".join(out)
 
 
