@@ -80,3 +80,12 @@ $$;
 CREATE TRIGGER jobs_touch BEFORE INSERT OR UPDATE OF attempts ON app.jobs
     FOR EACH ROW WHEN (NEW.attempts IS NULL OR NEW.attempts >= 0) EXECUTE FUNCTION app.touch();
 CREATE TABLE public.plain (id integer PRIMARY KEY, label text);
+CREATE FUNCTION "Mixed Case"."Stamp"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW."Name" := coalesce(NEW."Name", 'unnamed');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER "Events_stamp" BEFORE INSERT ON "Mixed Case"."Events"
+    FOR EACH ROW EXECUTE FUNCTION "Mixed Case"."Stamp"();
+CREATE INDEX "Events_name_idx" ON "Mixed Case"."Events" ("Name");

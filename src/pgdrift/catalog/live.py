@@ -202,6 +202,9 @@ def introspect(
     row = conn.execute("SELECT current_setting('server_version')").fetchone()
     result.server_version = str(row[0]) if row else ""
     data: dict[str, list[tuple[Any, ...]]] = {}
+    triggers_sql = q.TRIGGERS
+    if conn.info.server_version < 130000:
+        triggers_sql = triggers_sql.replace(q.TRIGGER_PARENT_CLAUSE, "")
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for label, sql in (
@@ -215,7 +218,7 @@ def introspect(
             ("indexes", q.INDEXES),
             ("sequences", q.SEQUENCES),
             ("functions", q.FUNCTIONS),
-            ("triggers", q.TRIGGERS),
+            ("triggers", triggers_sql),
         ):
             data[label] = reader.rows(label, sql)
     for name, usable in data["schemas"]:

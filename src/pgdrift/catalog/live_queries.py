@@ -141,6 +141,9 @@ WHERE p.prokind IN ('f', 'p', 'w') AND {SCHEMA_FILTER}
 ORDER BY 1, 2, 4
 """
 
+# Before PG 13 there is no tgparentid (triggers cloned onto partitions are tgisinternal).
+TRIGGER_PARENT_CLAUSE = "AND NOT EXISTS (SELECT 1 FROM pg_trigger pt WHERE pt.oid = t.tgparentid)"
+
 TRIGGERS = f"""
 SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid)
 FROM pg_trigger t
