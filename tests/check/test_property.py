@@ -170,7 +170,9 @@ def _check(text: str) -> list[tuple[int, int, str]]:
     return [(d.span.line, d.span.col, d.code) for d in result.diagnostics if d.span]
 
 
-_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @_SETTINGS

@@ -179,7 +179,7 @@ def _build(
                 supersede(_dropped_routines(stmt.node, ctx.create_schema))
             if not plain and stmt.kind != "do":
                 ctx.base_offset = stmt.base
-                diags.extend(apply_statement(catalog, stmt.raw, sql.source, stmt.base, ctx=ctx))
+                diags.extend(_apply(apply_statement, catalog, stmt, sql, ctx))
                 snapshot = None
                 if stmt.kind not in ("function", "trigger"):
                     relations_now = None
@@ -192,6 +192,20 @@ def _build(
         ddl_diags.append(diags)
     digests.append(digest)
     return catalogs, units, ddl_diags, digests
+
+
+def _apply(apply_statement: Any, catalog: Catalog, stmt: Any, sql: SqlFile, ctx: Any) -> Any:
+    """Apply one statement to the catalog; an internal failure is a diagnostic, not a crash."""
+    try:
+        return apply_statement(catalog, stmt.raw, sql.source, stmt.base, ctx=ctx)
+    except RecursionError:
+        message = "statement too deeply nested to apply to the catalog"
+    except Exception as exc:
+        message = f"statement not applied to the catalog: {type(exc).__name__}: {exc}"
+    from pgdrift.rules.pgd002_unanalysed_statement import UnanalysedStatement
+
+    span = sql.source.span(stmt.start, stmt.start)
+    return [UnanalysedStatement.diagnostic(message, span)]
 
 
 def _routine_key(node: Any, default_schema: str) -> tuple[str, str, int | None]:
