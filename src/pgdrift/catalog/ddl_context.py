@@ -117,5 +117,17 @@ class DdlContext:
         return f"{self.source.path}:{line}"
 
 
+def split_name(names: list[str]) -> tuple[str | None, str]:
+    """``(schema or None, name)`` of a possibly qualified name list."""
+    return (names[-2], names[-1]) if len(names) >= 2 else (None, names[-1])
+
+
+def find_sequence(ctx: DdlContext, schema: str | None, name: str) -> tuple[str, str] | None:
+    for s in (schema,) if schema else tuple(ctx.path):
+        if (s, name) in ctx.catalog.sequences:
+            return (s, name)
+    return None
+
+
 def columns_named(cols: Iterable[Column]) -> dict[str, Column]:
     return {c.name: c for c in cols}
