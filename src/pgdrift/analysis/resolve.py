@@ -83,7 +83,9 @@ def _blanker(replacement: str) -> Callable[[re.Match[str]], str]:
     return lambda m: replacement.ljust(len(m.group(0)))
 
 
-@lru_cache(maxsize=8192)
+# Small on purpose: cached trees are large cyclic object graphs that every full garbage
+# collection walks; repeats (one body checked per trigger table) come close together.
+@lru_cache(maxsize=128)
 def _parse(sql: str) -> _Parsed:
     """The sqlglot tree of ``sql``, or the reason it could not be parsed."""
     parsed = _parse_once(sql)
