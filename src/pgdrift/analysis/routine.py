@@ -29,6 +29,8 @@ class RoutineInfo:
     param_nodes: tuple[Any, ...] = field(default=(), compare=False)
     return_type: str | None = None
     returns_set: bool = False
+    # ``SET search_path = …`` on the routine: the body runs with it.
+    search_path: tuple[str, ...] | None = None
 
     @property
     def is_trigger(self) -> bool:
@@ -63,10 +65,18 @@ def type_resolver(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
     return resolve
 
 
-def routine_info(node: Any, catalog: Catalog, search_path: tuple[str, ...]) -> RoutineInfo:
-    """RoutineInfo of a pglast ``CreateFunctionStmt``."""
+def routine_info(
+    node: Any,
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+    default_schema: str | None = None,
+) -> RoutineInfo:
+    """RoutineInfo of a pglast ``CreateFunctionStmt``; an unqualified name is created in
+    ``default_schema`` (the first of the search_path in effect at CREATE time)."""
     names = str_list(node.funcname)
-    schema = names[-2] if len(names) >= 2 else (search_path[0] if search_path else "public")
+    if default_schema is None:
+        default_schema = search_path[0] if search_path else "public"
+    schema = names[-2] if len(names) >= 2 else default_schema
     resolver = type_resolver(catalog, search_path)
     params: list[FunctionParam] = []
     nodes: list[Any] = []
@@ -80,9 +90,13 @@ def routine_info(node: Any, catalog: Catalog, search_path: tuple[str, ...]) -> R
         )
         nodes.append(p.argType)
     language = "sql"
+    own_path: tuple[str, ...] | None = None
     for opt in node.options or ():
         if opt.defname == "language" and opt.arg is not None:
             language = str(getattr(opt.arg, "sval", "sql")).lower()
+        elif opt.defname == "set" and getattr(opt.arg, "name", None) == "search_path":
+            values = [getattr(getattr(a, "val", None), "sval", None) for a in opt.arg.args or ()]
+            own_path = tuple(v for v in values if v and v != "$user")
     return_type = None
     returns_set = False
     if node.returnType is not None:
@@ -97,6 +111,7 @@ def routine_info(node: Any, catalog: Catalog, search_path: tuple[str, ...]) -> R
         param_nodes=tuple(nodes),
         return_type=return_type,
         returns_set=returns_set,
+        search_path=own_path,
     )
 
 

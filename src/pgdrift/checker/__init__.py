@@ -174,7 +174,7 @@ def _build(
                 if relations_now is None:
                     relations_now = dict(catalog.relations)
                 live.setdefault(key[:2], {})[key[2] or 0] = (len(units), relations_now)
-                units.append(Unit(fi, stmt.index, "routine", 0))
+                units.append(Unit(fi, stmt.index, "routine", 0, ctx.create_schema))
             elif type(stmt.node).__name__ == "DropStmt":
                 supersede(_dropped_routines(stmt.node, ctx.create_schema))
             if not plain and stmt.kind != "do":

@@ -23,6 +23,7 @@ class Unit:
     stmt: int  # index of the statement in the file
     kind: str  # "routine" | "do" | "view" | "query" (CREATE TABLE AS) | "dml"
     catalog: int  # index of the catalog snapshot (0 = final)
+    schema: str | None = None  # where an unqualified CREATE FUNCTION put the routine
 
 
 @dataclass
@@ -45,7 +46,7 @@ def check_unit(
 ) -> UnitResult:
     stmt = sql.statements[unit.stmt]
     if unit.kind == "routine":
-        return _routine(sql, stmt, catalog, search_path)
+        return _routine(sql, stmt, catalog, search_path, unit.schema)
     if unit.kind == "do":
         return _do(sql, stmt, catalog, search_path)
     if unit.kind in ("view", "query"):
@@ -93,9 +94,15 @@ def _to_diagnostics(
 
 
 def _routine(
-    sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
+    sql: SqlFile,
+    stmt: Statement,
+    catalog: Catalog,
+    search_path: tuple[str, ...],
+    schema: str | None = None,
 ) -> UnitResult:
-    info = routine_info(stmt.node, catalog, search_path)
+    info = routine_info(stmt.node, catalog, search_path, schema)
+    if info.search_path is not None:
+        search_path = info.search_path  # SET search_path = … on the routine
     context = info.context
     language = (stmt.language or info.language).lower()
     if language == "plpgsql" and stmt.body is not None:
