@@ -32,7 +32,7 @@ from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
 from pgdrift.catalog.model import VIEW, Catalog, Domain, EnumType, Relation
 from pgdrift.catalog.model import Sequence as Seq
-from pgdrift.catalog.names import deparse, str_list
+from pgdrift.catalog.names import deparse, is_node, str_list
 from pgdrift.catalog.values import allowed_values_from_check
 from pgdrift.catalog.viewcols import query_columns
 from pgdrift.diagnostic import Diagnostic, Severity
@@ -61,7 +61,7 @@ def apply_statement(
         ctx = DdlContext(catalog, search_path if search_path is not None else ["public"], source)
         ctx.base_offset = offset
     before = len(ctx.diagnostics)
-    raw = stmt if isinstance(stmt, ast.RawStmt) else None
+    raw = stmt if is_node(stmt, ast.RawStmt) else None
     node = stmt.stmt if raw is not None else stmt
     location = raw.stmt_location if raw is not None else 0
     handler = _HANDLERS.get(type(node).__name__)
@@ -214,12 +214,10 @@ def _select(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
     # SELECT pg_catalog.set_config('search_path', '', false) (pg_dump output)
     for target in node.targetList or ():
         val = target.val
-        if isinstance(val, ast.FuncCall) and str_list(val.funcname)[-1:] == ["set_config"]:
-            args = val.args or ()
+        if is_node(val, ast.FuncCall) and str_list(val.funcname)[-1:] == ["set_config"]:
+            args: Any = val.args or ()
             if (
-                len(args) >= 2
-                and isinstance(args[0], ast.A_Const)
-                and isinstance(args[1], ast.A_Const)
+                len(args) >= 2 and is_node(args[0], ast.A_Const) and is_node(args[1], ast.A_Const)
             ) and getattr(args[0].val, "sval", None) == "search_path":
                 ctx.search_path = _parse_path(getattr(args[1].val, "sval", "") or "")
 
@@ -274,7 +272,7 @@ def _variable_set(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         return
     path = []
     for arg in node.args or ():
-        if isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+        if is_node(arg, ast.A_Const) and is_node(arg.val, ast.String):
             path.append(arg.val.sval)
     ctx.search_path = path
 
@@ -381,7 +379,7 @@ def _sequence(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         return
     data_type, owned = "bigint", None
     for opt in node.options or ():
-        if opt.defname == "as" and isinstance(opt.arg, ast.TypeName):
+        if opt.defname == "as" and is_node(opt.arg, ast.TypeName):
             data_type = ctx.fmt(opt.arg)
         elif opt.defname == "owned_by":
             owned = _owned_by(ctx, opt.arg)
@@ -409,7 +407,7 @@ def _alter_seq(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
     for opt in node.options or ():
         if opt.defname == "owned_by":
             seq = replace(seq, owned_by=_owned_by(ctx, opt.arg))
-        elif opt.defname == "as" and isinstance(opt.arg, ast.TypeName):
+        elif opt.defname == "as" and is_node(opt.arg, ast.TypeName):
             seq = replace(seq, data_type=ctx.fmt(opt.arg))
     ctx.catalog.sequences[key] = seq
 

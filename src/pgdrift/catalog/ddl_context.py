@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pglast import ast
-
 from pgdrift.catalog.model import Catalog, Column, Relation
 from pgdrift.catalog.names import format_type, str_list
 from pgdrift.diagnostic import Diagnostic
@@ -67,12 +65,12 @@ class DdlContext:
                 return key
         return None
 
-    def fmt(self, type_name: ast.TypeName) -> str:
+    def fmt(self, type_name: Any) -> str:
         if type_name.pct_type:
             return self._pct_type(type_name)
         return format_type(type_name, self.resolve_type, self.create_schema)
 
-    def _pct_type(self, type_name: ast.TypeName) -> str:
+    def _pct_type(self, type_name: Any) -> str:
         names = str_list(type_name.names)
         suffix = "[]" if type_name.arrayBounds else ""
         if len(names) >= 2:

@@ -16,7 +16,7 @@ from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
 from pgdrift.catalog.model import MATERIALIZED_VIEW, VIEW, Catalog, Relation
-from pgdrift.catalog.names import str_list, walk
+from pgdrift.catalog.names import is_node, str_list, walk
 
 _RELATION_OBJECTS = {
     ObjectType.OBJECT_TABLE,
@@ -42,7 +42,7 @@ def drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
                 if node.behavior == DropBehavior.DROP_CASCADE:
                     _drop_dependent_views(ctx, rel)
         elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
-            names = str_list(obj.names) if isinstance(obj, ast.TypeName) else str_list(obj)
+            names = str_list(obj.names) if is_node(obj, ast.TypeName) else str_list(obj)
             key = ctx.resolve_type(*_split(names))
             if key is not None:
                 ctx.catalog.enums.pop(key, None)
@@ -66,10 +66,10 @@ def drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         elif kind == ObjectType.OBJECT_INDEX:
             ddl_tables.drop_index(ctx, *_split(str_list(obj)))
         elif kind == ObjectType.OBJECT_SCHEMA:
-            name = obj.sval if isinstance(obj, ast.String) else str(obj)
+            name = obj.sval if is_node(obj, ast.String) else str(obj)
             _drop_schema(ctx.catalog, name)
         elif kind == ObjectType.OBJECT_EXTENSION:
-            name = obj.sval if isinstance(obj, ast.String) else str(obj)
+            name = obj.sval if is_node(obj, ast.String) else str(obj)
             ctx.catalog.extensions.pop(name, None)
 
 
@@ -88,7 +88,7 @@ def _drop_dependent_views(ctx: DdlContext, dropped: Relation) -> None:
                 continue
             for node in walk(query):
                 if (
-                    isinstance(node, ast.RangeVar)
+                    is_node(node, ast.RangeVar)
                     and node.relname == rel.name
                     and (node.schemaname in (None, rel.schema))
                 ):
@@ -121,9 +121,16 @@ def _drop_function(ctx: DdlContext, obj: Any) -> None:
 
 def _drop_schema(cat: Catalog, name: str) -> None:
     cat.schemas.discard(name)
-    for d in (cat.relations, cat.enums, cat.domains, cat.sequences, cat.functions):
+    tables: tuple[dict[Any, Any], ...] = (
+        cat.relations,
+        cat.enums,
+        cat.domains,
+        cat.sequences,
+        cat.functions,
+    )
+    for d in tables:
         for key in [k for k in d if k[0] == name]:
-            del d[key]  # type: ignore[attr-defined]
+            del d[key]
     for key in [k for k in cat.triggers if k[0] == name]:
         del cat.triggers[key]
 
@@ -164,10 +171,10 @@ def rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
                 cat.add_relation(replace(rel, indexes=idx))
                 break
     elif kind == ObjectType.OBJECT_SEQUENCE:
-        key = _find_seq(ctx, node.relation.schemaname, node.relation.relname)
-        if key is not None:
-            seq = cat.sequences.pop(key)
-            cat.sequences[(key[0], node.newname)] = replace(seq, name=node.newname)
+        seq_key = _find_seq(ctx, node.relation.schemaname, node.relation.relname)
+        if seq_key is not None:
+            seq = cat.sequences.pop(seq_key)
+            cat.sequences[(seq_key[0], node.newname)] = replace(seq, name=node.newname)
     elif kind == ObjectType.OBJECT_TRIGGER:
         rel = ctx.find_rangevar(node.relation)
         if rel is not None:
@@ -175,12 +182,11 @@ def rename(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
             if trg is not None:
                 cat.add_trigger(replace(trg, name=node.newname))
     elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
-        names = str_list(
-            node.object.names if isinstance(node.object, ast.TypeName) else node.object
-        )
-        key = ctx.resolve_type(*_split(names))
-        if key is None:
+        names = str_list(node.object.names if is_node(node.object, ast.TypeName) else node.object)
+        type_key = ctx.resolve_type(*_split(names))
+        if type_key is None:
             return
+        key = type_key
         new = (key[0], node.newname)
         if key in cat.enums:
             cat.enums[new] = replace(cat.enums.pop(key), name=node.newname)
@@ -273,10 +279,11 @@ def _move_function(ctx: DdlContext, obj: Any, schema: str | None, name: str | No
 def _rename_schema(cat: Catalog, old: str, new: str) -> None:
     cat.schemas.discard(old)
     cat.schemas.add(new)
-    for d in (cat.relations, cat.enums, cat.domains, cat.sequences):
+    tables: tuple[dict[Any, Any], ...] = (cat.relations, cat.enums, cat.domains, cat.sequences)
+    for d in tables:
         for key in [k for k in d if k[0] == old]:
-            obj = d.pop(key)  # type: ignore[attr-defined]
-            d[(new, key[1])] = replace(obj, schema=new)  # type: ignore[index]
+            obj = d.pop(key)
+            d[(new, key[1])] = replace(obj, schema=new)
     for key in [k for k in cat.functions if k[0] == old]:
         cat.functions[(new, key[1])] = [replace(f, schema=new) for f in cat.functions.pop(key)]
     for key in [k for k in cat.triggers if k[0] == old]:
@@ -299,9 +306,7 @@ def set_schema(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         if key is not None:
             cat.sequences[(new, key[1])] = replace(cat.sequences.pop(key), schema=new)
     elif kind in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
-        names = str_list(
-            node.object.names if isinstance(node.object, ast.TypeName) else node.object
-        )
+        names = str_list(node.object.names if is_node(node.object, ast.TypeName) else node.object)
         key = ctx.resolve_type(*_split(names))
         if key is None:
             return

@@ -19,7 +19,7 @@ from pgdrift.catalog.model import (
     FunctionParam,
     Trigger,
 )
-from pgdrift.catalog.names import deparse, str_list
+from pgdrift.catalog.names import deparse, is_node, str_list
 
 _MODES = {
     FunctionParameterMode.FUNC_PARAM_IN: IN,
@@ -48,7 +48,7 @@ def function_params(ctx: DdlContext, params: Any) -> tuple[FunctionParam, ...]:
     return tuple(out)
 
 
-def create_function(ctx: DdlContext, stmt: ast.CreateFunctionStmt, raw: Any) -> None:
+def create_function(ctx: DdlContext, stmt: Any, raw: Any) -> None:
     schema_q, name = _split(str_list(stmt.funcname))
     schema = ctx.schema_of(schema_q)
     params = function_params(ctx, stmt.parameters)
@@ -95,16 +95,14 @@ def create_function(ctx: DdlContext, stmt: ast.CreateFunctionStmt, raw: Any) -> 
 
 
 def _sval(node: Any) -> str | None:
-    if isinstance(node, ast.String):
+    if is_node(node, ast.String):
         return str(node.sval)
     if isinstance(node, str):
         return node
     return None
 
 
-def _body(
-    ctx: DdlContext, stmt: ast.CreateFunctionStmt, raw: Any, as_elem: Any
-) -> tuple[str | None, int | None]:
+def _body(ctx: DdlContext, stmt: Any, raw: Any, as_elem: Any) -> tuple[str | None, int | None]:
     """Body text and the character offset of its first character in the source file."""
     if as_elem is not None:
         parts = as_elem.arg
@@ -134,7 +132,7 @@ def _body(
 
 def deparse_body(node: Any) -> str | None:
     try:
-        if isinstance(node, ast.ReturnStmt):
+        if is_node(node, ast.ReturnStmt):
             return "RETURN " + deparse(node.returnval)
         return None
     except Exception:
@@ -167,7 +165,7 @@ def _sql_body(ctx: DdlContext, raw: Any) -> tuple[str | None, int | None]:
     return None, None
 
 
-def create_trigger(ctx: DdlContext, stmt: ast.CreateTrigStmt, raw: Any) -> None:
+def create_trigger(ctx: DdlContext, stmt: Any, raw: Any) -> None:
     rel = ctx.find_rangevar(stmt.relation)
     if rel is not None:
         schema, table = rel.schema, rel.name
@@ -200,7 +198,7 @@ def create_trigger(ctx: DdlContext, stmt: ast.CreateTrigStmt, raw: Any) -> None:
     )
 
 
-def _canonical_trigger(stmt: ast.CreateTrigStmt, schema: str, table: str) -> Any:
+def _canonical_trigger(stmt: Any, schema: str, table: str) -> Any:
     import copy
 
     node = copy.copy(stmt)

@@ -21,7 +21,7 @@ from pgdrift.catalog.model import (
     Relation,
     Sequence,
 )
-from pgdrift.catalog.names import SERIAL_TYPES, deparse, qualified, str_list, walk
+from pgdrift.catalog.names import SERIAL_TYPES, deparse, is_node, qualified, str_list, walk
 from pgdrift.catalog.values import allowed_values_from_check, referenced_columns
 from pgdrift.catalog.viewcols import query_columns
 
@@ -72,9 +72,7 @@ def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> s
 # -- columns and constraints --
 
 
-def column_from_def(
-    ctx: DdlContext, table: str, cdef: ast.ColumnDef, out_constraints: list[Any]
-) -> Column:
+def column_from_def(ctx: DdlContext, table: str, cdef: Any, out_constraints: list[Any]) -> Column:
     """A Column from a ColumnDef; column-level PK/UNIQUE/CHECK/FK/EXCLUDE go to
     ``out_constraints`` as table-level Constraint nodes."""
     type_name = cdef.typeName
@@ -183,8 +181,8 @@ def canonical_expr(expr: Any) -> Any:
 
 def _array_cast(node: Any) -> bool:
     return (
-        isinstance(node, ast.TypeCast)
-        and isinstance(node.arg, ast.A_ArrayExpr)
+        is_node(node, ast.TypeCast)
+        and is_node(node.arg, ast.A_ArrayExpr)
         and node.typeName is not None
         and bool(node.typeName.arrayBounds)
     )
@@ -193,7 +191,7 @@ def _array_cast(node: Any) -> bool:
 def _push_casts(node: Any) -> Any:
     if isinstance(node, (list, tuple)):
         return tuple(_push_casts(x) for x in node)
-    if not isinstance(node, ast.Node):
+    if not is_node(node, ast.Node):
         return node
     if _array_cast(node):
         elem_type = copy.copy(node.typeName)
@@ -206,7 +204,7 @@ def _push_casts(node: Any) -> Any:
         )
     for name in type(node).__slots__:
         value = getattr(node, name, None)
-        if isinstance(value, (ast.Node, list, tuple)):
+        if is_node(value, ast.Node, list, tuple):
             new = _push_casts(value)
             if new is not value and new != value:
                 setattr(node, name, new)
@@ -260,7 +258,7 @@ def _recompute_check_values(rel: Relation, ctx: DdlContext) -> Relation:
         if con.kind != "check":
             continue
         try:
-            stmt = parse_sql(f"ALTER TABLE t ADD {con.definition}")[0].stmt
+            stmt: Any = parse_sql(f"ALTER TABLE t ADD {con.definition}")[0].stmt
             node = stmt.cmds[0].def_
             rel = _apply_check_values(rel, node.raw_expr)
         except Exception:
@@ -271,7 +269,7 @@ def _recompute_check_values(rel: Relation, ctx: DdlContext) -> Relation:
 # -- CREATE TABLE --
 
 
-def create_table(ctx: DdlContext, stmt: ast.CreateStmt, location: int) -> None:
+def create_table(ctx: DdlContext, stmt: Any, location: int) -> None:
     rv = stmt.relation
     schema = ctx.schema_of(rv.schemaname)
     key = (schema, rv.relname)
@@ -312,12 +310,12 @@ def create_table(ctx: DdlContext, stmt: ast.CreateStmt, location: int) -> None:
         if comp is not None:
             columns = list(comp.columns)
     for elt in stmt.tableElts or ():
-        if isinstance(elt, ast.ColumnDef):
+        if is_node(elt, ast.ColumnDef):
             col = column_from_def(ctx, rv.relname, elt, pending)
             columns = _merge_column(columns, col, elt)
-        elif isinstance(elt, ast.Constraint):
+        elif is_node(elt, ast.Constraint):
             pending.append((elt, None))
-        elif isinstance(elt, ast.TableLikeClause):
+        elif is_node(elt, ast.TableLikeClause):
             columns, like_cons, like_idx = _like(ctx, elt, columns)
             pending.extend((c, None) for c in like_cons)
             rel = replace(rel, indexes=(*rel.indexes, *like_idx))
@@ -342,12 +340,13 @@ def _reparse_check(con: Constraint) -> Any:
 
     try:
         sql = f"ALTER TABLE t ADD CONSTRAINT {quote_ident(con.name)} {con.definition}"
-        return parse_sql(sql)[0].stmt.cmds[0].def_
+        stmt: Any = parse_sql(sql)[0].stmt
+        return stmt.cmds[0].def_
     except Exception:
         return None
 
 
-def _merge_column(columns: list[Column], col: Column, cdef: ast.ColumnDef) -> list[Column]:
+def _merge_column(columns: list[Column], col: Column, cdef: Any) -> list[Column]:
     """A local column definition; for inherited/partition columns it merges options."""
     for i, old in enumerate(columns):
         if old.name == col.name:
@@ -401,7 +400,7 @@ def create_table_as(ctx: DdlContext, stmt: Any, location: int, into: Any = None)
     if getattr(stmt, "if_not_exists", False) and (schema, rv.relname) in ctx.catalog.relations:
         return
     matview = getattr(stmt, "objtype", None) == ObjectType.OBJECT_MATVIEW
-    select_into = isinstance(stmt, ast.SelectStmt)
+    select_into = is_node(stmt, ast.SelectStmt)
     query = None if select_into else stmt.query
     if select_into:
         query = copy.copy(stmt)
@@ -431,12 +430,12 @@ def create_table_as(ctx: DdlContext, stmt: Any, location: int, into: Any = None)
 # -- CREATE INDEX --
 
 
-def create_index(ctx: DdlContext, stmt: ast.IndexStmt) -> None:
+def create_index(ctx: DdlContext, stmt: Any) -> None:
     rel = ctx.find_rangevar(stmt.relation)
     if rel is None or (rel.schema, rel.name) not in ctx.catalog.relations:
         return
     cols = tuple(
-        p.name if p.name else "expr" for p in stmt.indexParams or () if isinstance(p, ast.IndexElem)
+        p.name if p.name else "expr" for p in stmt.indexParams or () if is_node(p, ast.IndexElem)
     )
     name = stmt.idxname
     if name and any(i.name == name for i in rel.indexes) and stmt.if_not_exists:
@@ -469,7 +468,7 @@ def drop_index(ctx: DdlContext, schema: str | None, name: str) -> None:
 # -- ALTER TABLE --
 
 
-def alter_table(ctx: DdlContext, stmt: ast.AlterTableStmt) -> None:
+def alter_table(ctx: DdlContext, stmt: Any) -> None:
     rel = ctx.find_rangevar(stmt.relation)
     if rel is None or (rel.schema, rel.name) not in ctx.catalog.relations:
         return
@@ -547,8 +546,7 @@ def _alter_cmd(ctx: DdlContext, rel: Relation, cmd: Any) -> Relation:
     if sub == AlterTableType.AT_DropNotNull:
         return _set_col(rel, name, not_null=False)
     if sub == AlterTableType.AT_AlterColumnType:
-        col = rel.column(name)
-        if col is None:
+        if rel.column(name) is None:
             return rel
         new_type = ctx.fmt(cmd.def_.typeName)
         rel = _set_col(rel, name, type=new_type)

@@ -77,10 +77,10 @@ def mask_password(text: str, dsn: str | None = None) -> str:
     out = _URL_PASSWORD.sub(lambda m: m.group("head") + "***", text)
     out = _KV_PASSWORD.sub(lambda m: m.group("head") + "***", out)
     out = _QUERY_PASSWORD.sub(lambda m: m.group("head") + "***", out)
-    secrets = [os.environ.get("PGPASSWORD", "")]
+    secrets: list[str] = [os.environ.get("PGPASSWORD", "")]
     if dsn:
         with contextlib.suppress(psycopg.Error):
-            secrets.append(psycopg.conninfo.conninfo_to_dict(dsn).get("password") or "")
+            secrets.append(str(psycopg.conninfo.conninfo_to_dict(dsn).get("password") or ""))
     for secret in secrets:
         if secret and len(secret) >= 3:
             out = out.replace(str(secret), "***")

@@ -194,8 +194,7 @@ def _table(
     ]
     if is_partition and parents:
         head = f"CREATE {unlogged}TABLE {q} PARTITION OF {parents[0]}"
-        body = local_checks
-        text = head + (" (\n" + ",\n".join(body) + "\n)" if body else "")
+        text = head + (" (\n" + ",\n".join(local_checks) + "\n)" if local_checks else "")
         return f"{text}\n{bound}{suffix};\n"
     lines = []
     # Inherited columns are written too (Postgres merges them with the parent's): the file

@@ -16,7 +16,7 @@ search_path, so a type name means the same thing wherever it is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from pglast import ast
@@ -115,7 +115,7 @@ def str_list(nodes: Sequence[Any] | None) -> list[str]:
     out: list[str] = []
     for node in nodes or ():
         if isinstance(node, ast.String):
-            out.append(node.sval)
+            out.append(node.sval or "")
         elif isinstance(node, str):
             out.append(node)
     return out
@@ -132,8 +132,20 @@ def walk(node: Any) -> Iterator[Any]:
             stack.extend(reversed(item))
         elif isinstance(item, ast.Node):
             yield item
-            children = [getattr(item, name, None) for name in type(item).__slots__]
+            children = [getattr(item, name, None) for name in slots(item)]
             stack.extend(c for c in reversed(children) if isinstance(c, (ast.Node, list, tuple)))
+
+
+def is_node(node: Any, *classes: type) -> bool:
+    """``isinstance`` for pglast nodes, without narrowing (pglast's stubs type every field
+    Optional while the grammar guarantees most of them; the nodes stay ``Any``)."""
+    return isinstance(node, classes)
+
+
+def slots(node: Any) -> Iterable[str]:
+    """The field names of a pglast node."""
+    fields: Iterable[str] = getattr(type(node), "__slots__", ())
+    return fields
 
 
 def deparse(node: Any) -> str:
@@ -143,9 +155,9 @@ def deparse(node: Any) -> str:
 
 def _const_int(node: Any) -> int | None:
     if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer):
-        return int(node.val.ival)
+        return int(node.val.ival or 0)
     if isinstance(node, ast.Integer):
-        return int(node.ival)
+        return int(node.ival or 0)
     return None
 
 
@@ -177,7 +189,7 @@ TypeResolver = Callable[[str | None, str], tuple[str, str] | None]
 
 
 def format_type(
-    type_name: ast.TypeName,
+    type_name: Any,
     resolve: TypeResolver | None = None,
     default_schema: str = "public",
 ) -> str:

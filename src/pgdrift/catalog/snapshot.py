@@ -21,7 +21,7 @@ from pglast import ast
 from pgdrift.catalog.ddl import apply_statement, fill_type_values, syntax_error
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.model import Catalog
-from pgdrift.catalog.names import str_list, walk
+from pgdrift.catalog.names import is_node, str_list, walk
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.source import SourceFile
 
@@ -91,10 +91,10 @@ def read_snapshot_with_diagnostics(directory: str | Path) -> tuple[Catalog, list
 
 
 def _referenced(node: Any) -> set[str]:
-    return {n.relname for n in walk(node) if isinstance(n, ast.RangeVar)}
+    return {n.relname for n in walk(node) if is_node(n, ast.RangeVar)}
 
 
-def _type_names(fn: ast.CreateFunctionStmt) -> set[str]:
+def _type_names(fn: Any) -> set[str]:
     names: set[str] = set()
     for p in fn.parameters or ():
         if p.argType is not None:
@@ -115,9 +115,7 @@ def ordered_statements(
             parsed.extend((src, raw) for raw in pglast.parse_sql(src.text))
         except pglast.parser.ParseError as exc:
             diagnostics.append(syntax_error(src, exc))
-    tables = {
-        raw.stmt.relation.relname for _, raw in parsed if isinstance(raw.stmt, ast.CreateStmt)
-    }
+    tables = {raw.stmt.relation.relname for _, raw in parsed if is_node(raw.stmt, ast.CreateStmt)}
     buckets: dict[int, list[tuple[SourceFile, Any]]] = defaultdict(list)
     for item in parsed:
         node = item[1].stmt
@@ -144,11 +142,11 @@ def ordered_statements(
 
 
 def _name_of(node: Any) -> str:
-    if isinstance(node, ast.CreateStmt):
+    if is_node(node, ast.CreateStmt):
         return str(node.relation.relname)
-    if isinstance(node, ast.ViewStmt):
+    if is_node(node, ast.ViewStmt):
         return str(node.view.relname)
-    if isinstance(node, ast.CreateTableAsStmt):
+    if is_node(node, ast.CreateTableAsStmt):
         return str(node.into.rel.relname)
     return ""
 

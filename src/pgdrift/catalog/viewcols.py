@@ -16,7 +16,7 @@ from pglast import ast
 from pglast.enums import SubLinkType
 
 from pgdrift.catalog.model import Column, Relation
-from pgdrift.catalog.names import format_type, str_list
+from pgdrift.catalog.names import format_type, is_node, str_list
 
 # Finds a relation by (schema or None, name).
 RelationLookup = Callable[[str | None, str], Relation | None]
@@ -48,7 +48,7 @@ def query_columns(
 def _select_columns(
     q: Any, lookup: RelationLookup, fmt: TypeFormatter, ctes: dict[str, list[Column]]
 ) -> list[Column]:
-    if not isinstance(q, ast.SelectStmt):
+    if not is_node(q, ast.SelectStmt):
         raise _Unknown
     ctes = dict(ctes)
     if q.withClause is not None:
@@ -64,7 +64,7 @@ def _select_columns(
     out: list[Column] = []
     for target in q.targetList or ():
         val = target.val
-        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+        if is_node(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
             out.extend(_expand_star(str_list(val.fields[:-1]), sources))
             continue
         name = target.name or _figure_name(val)
@@ -82,7 +82,7 @@ def _cte_columns(
     query = cte.ctequery
     aliases = str_list(cte.aliascolnames)
     try:
-        if isinstance(query, ast.SelectStmt):
+        if is_node(query, ast.SelectStmt):
             if query.op is not None and int(query.op) != 0 and aliases:
                 cols = [Column(a, UNKNOWN_TYPE) for a in aliases]
             else:
@@ -101,11 +101,11 @@ def _returning_columns(stmt: Any, lookup: RelationLookup, fmt: TypeFormatter) ->
     rel = stmt.relation
     target = lookup(rel.schemaname, rel.relname)
     alias = rel.alias.aliasname if rel.alias else rel.relname
-    sources = {alias: list(target.columns)} if target else {}
+    sources: dict[str, list[Column] | None] = {alias: list(target.columns)} if target else {}
     out: list[Column] = []
     for res in stmt.returningList or ():
         val = res.val
-        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+        if is_node(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
             out.extend(_expand_star(str_list(val.fields[:-1]), sources))
         else:
             out.append(Column(res.name or _figure_name(val), _target_type(val, sources, fmt)))
@@ -140,7 +140,7 @@ def _add_source(
     ctes: dict[str, list[Column]],
     out: dict[str, list[Column] | None],
 ) -> None:
-    if isinstance(item, ast.RangeVar):
+    if is_node(item, ast.RangeVar):
         alias = item.alias
         cols: list[Column] | None
         if item.schemaname is None and item.relname in ctes:
@@ -151,7 +151,7 @@ def _add_source(
         if alias is not None and cols is not None:
             cols = _apply_aliases(cols, str_list(alias.colnames))
         out[alias.aliasname if alias else item.relname] = cols
-    elif isinstance(item, ast.RangeSubselect):
+    elif is_node(item, ast.RangeSubselect):
         try:
             cols = _select_columns(item.subquery, lookup, fmt, ctes)
         except _Unknown:
@@ -160,9 +160,9 @@ def _add_source(
         if item.alias is not None and cols is not None:
             cols = _apply_aliases(cols, str_list(item.alias.colnames))
         out[name] = cols
-    elif isinstance(item, ast.JoinExpr):
+    elif is_node(item, ast.JoinExpr):
         _add_join(item, lookup, fmt, ctes, out)
-    elif isinstance(item, ast.RangeFunction):
+    elif is_node(item, ast.RangeFunction):
         alias = item.alias
         coldefs = item.coldeflist
         cols = None
@@ -260,7 +260,7 @@ def _expand_star(qual: list[str], sources: dict[str, list[Column] | None]) -> li
 
 def _source_column(val: Any, sources: dict[str, list[Column] | None]) -> Column | None:
     """The FROM column a plain column reference names, if known."""
-    if not isinstance(val, ast.ColumnRef):
+    if not is_node(val, ast.ColumnRef):
         return None
     fields = str_list(val.fields)
     if not fields:
@@ -278,15 +278,15 @@ def _target_type(val: Any, sources: dict[str, list[Column] | None], fmt: TypeFor
     col = _source_column(val, sources)
     if col is not None:
         return col.type
-    if isinstance(val, ast.ColumnRef):
+    if is_node(val, ast.ColumnRef):
         return UNKNOWN_TYPE
     return _expr_type(val, fmt)
 
 
 def _expr_type(val: Any, fmt: TypeFormatter) -> str:
-    if isinstance(val, ast.TypeCast):
+    if is_node(val, ast.TypeCast):
         return fmt(val.typeName)
-    if isinstance(val, ast.FuncCall):
+    if is_node(val, ast.FuncCall):
         names = str_list(val.funcname)
         if len(names) == 1 or names[0] == "pg_catalog":
             from pgdrift.catalog.builtins import builtin_return_type
@@ -295,15 +295,15 @@ def _expr_type(val: Any, fmt: TypeFormatter) -> str:
             if found is not None and found not in ("anyelement", "anyarray", "record"):
                 return found
         return UNKNOWN_TYPE
-    if isinstance(val, ast.A_Const):
+    if is_node(val, ast.A_Const):
         v = val.val
-        if isinstance(v, ast.Integer):
+        if is_node(v, ast.Integer):
             return "integer"
-        if isinstance(v, ast.Boolean):
+        if is_node(v, ast.Boolean):
             return "boolean"
-        if isinstance(v, ast.Float):
+        if is_node(v, ast.Float):
             return "numeric"
-        return "text" if isinstance(v, ast.String) else UNKNOWN_TYPE
+        return "text" if is_node(v, ast.String) else UNKNOWN_TYPE
     return UNKNOWN_TYPE
 
 
@@ -333,27 +333,27 @@ def _figure_name(val: Any) -> str:
 
 
 def _figure(val: Any) -> str | None:
-    if isinstance(val, ast.ColumnRef):
+    if is_node(val, ast.ColumnRef):
         last = val.fields[-1]
-        return last.sval if isinstance(last, ast.String) else None
-    if isinstance(val, ast.A_Indirection):
+        return last.sval if is_node(last, ast.String) else None
+    if is_node(val, ast.A_Indirection):
         for ind in reversed(val.indirection or ()):
-            if isinstance(ind, ast.String):
+            if is_node(ind, ast.String):
                 return ind.sval
         return _figure(val.arg)
-    if isinstance(val, ast.FuncCall):
+    if is_node(val, ast.FuncCall):
         return str_list(val.funcname)[-1]
-    if isinstance(val, ast.A_Expr) and val.kind is not None and int(val.kind) == 8:
+    if is_node(val, ast.A_Expr) and val.kind is not None and int(val.kind) == 8:
         return "nullif"  # AEXPR_NULLIF
-    if isinstance(val, ast.TypeCast):
+    if is_node(val, ast.TypeCast):
         inner = _figure(val.arg)
         if inner is not None:
             return inner
         names = str_list(val.typeName.names)
         return names[-1] if names else None
-    if isinstance(val, ast.CollateClause):
+    if is_node(val, ast.CollateClause):
         return _figure(val.arg)
-    if isinstance(val, ast.SubLink):
+    if is_node(val, ast.SubLink):
         kind = val.subLinkType
         if kind == SubLinkType.EXISTS_SUBLINK:
             return "exists"
@@ -361,23 +361,23 @@ def _figure(val: Any) -> str | None:
             return "array"
         if kind == SubLinkType.EXPR_SUBLINK:
             sub = val.subselect
-            if isinstance(sub, ast.SelectStmt) and sub.targetList:
+            if is_node(sub, ast.SelectStmt) and sub.targetList:
                 first = sub.targetList[0]
                 return first.name or _figure(first.val)
         return None
-    if isinstance(val, ast.CaseExpr):
+    if is_node(val, ast.CaseExpr):
         inner = _figure(val.defresult) if val.defresult is not None else None
         return inner if inner is not None else "case"
-    if isinstance(val, ast.A_ArrayExpr):
+    if is_node(val, ast.A_ArrayExpr):
         return "array"
-    if isinstance(val, ast.RowExpr):
+    if is_node(val, ast.RowExpr):
         return "row"
-    if isinstance(val, ast.CoalesceExpr):
+    if is_node(val, ast.CoalesceExpr):
         return "coalesce"
-    if isinstance(val, ast.MinMaxExpr):
+    if is_node(val, ast.MinMaxExpr):
         return "greatest" if int(val.op) == 0 else "least"
-    if isinstance(val, ast.SQLValueFunction):
+    if is_node(val, ast.SQLValueFunction):
         return _SQLVALUE_NAMES.get(int(val.op))
-    if isinstance(val, ast.XmlExpr):
+    if is_node(val, ast.XmlExpr):
         return None
     return None
