@@ -166,6 +166,12 @@ STATEMENTS: list[Case] = [
     # -- ORDER BY / GROUP BY output names -----------------------------------------------
     ("SELECT status AS s, count(*) AS n FROM chunked_sync_jobs GROUP BY s ORDER BY n DESC", []),
     ("SELECT status FROM chunked_sync_jobs ORDER BY 1", []),
+    ("SELECT DISTINCT ON (j) job_id AS j, id FROM chunked_sync_jobs ORDER BY j, id", []),
+    (
+        "SELECT DISTINCT ON (jj) job_id AS j FROM chunked_sync_jobs ORDER BY jj",
+        [("PGD101", "jj"), ("PGD101", "jj")],
+    ),
+    ("SELECT status AS s FROM chunked_sync_jobs WHERE s = 'x'", [("PGD101", "s")]),
     (
         "SELECT * FROM chunked_sync_jobs c, sync_jobs j ORDER BY created_at",
         [("PGD105", "created_at")],

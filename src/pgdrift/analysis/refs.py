@@ -508,7 +508,7 @@ class RefWalker:
             info = self.col_info.get(id(item))
             return info[0] if info else None
         if isinstance(item, exp.Cast):
-            return item.args["to"].sql("postgres").lower()
+            return pg_type_name(item.args["to"])
         if isinstance(item, exp.Count):
             return "bigint"
         if isinstance(item, exp.Literal):
@@ -532,6 +532,42 @@ def _result_values(node: Any) -> list[Any]:
     if isinstance(node, exp.Coalesce):
         return [v for arg in [node.this, *node.expressions] for v in _result_values(arg)]
     return [node] if node is not None else []
+
+
+_PG_TYPE_NAMES = {
+    "INT": "integer",
+    "BIGINT": "bigint",
+    "SMALLINT": "smallint",
+    "TEXT": "text",
+    "VARCHAR": "character varying",
+    "CHAR": "character",
+    "TIMESTAMPTZ": "timestamp with time zone",
+    "TIMESTAMP": "timestamp without time zone",
+    "TIME": "time without time zone",
+    "TIMETZ": "time with time zone",
+    "BOOLEAN": "boolean",
+    "DOUBLE PRECISION": "double precision",
+    "REAL": "real",
+    "DECIMAL": "numeric",
+    "SERIAL": "integer",
+    "BIGSERIAL": "bigint",
+}
+
+
+def pg_type_name(datatype: exp.Expr) -> str:
+    """A sqlglot DataType as Postgres' format_type() prints it (``INT`` -> ``integer``)."""
+    text = datatype.sql("postgres")
+    suffix = ""
+    while text.endswith("[]"):
+        text, suffix = text[:-2], suffix + "[]"
+    base, paren, rest = text.partition("(")
+    name = _PG_TYPE_NAMES.get(base.strip().upper())
+    if name is None:
+        return text + suffix if base.strip() != base.strip().upper() else text.lower() + suffix
+    if paren and name in ("timestamp without time zone", "timestamp with time zone"):
+        head, _, tail = name.partition(" ")
+        return f"{head}({rest} {tail}{suffix}"
+    return f"{name}{paren}{rest.replace(', ', ',')}{suffix}"
 
 
 def _array_items(node: Any) -> list[Any]:

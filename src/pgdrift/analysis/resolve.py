@@ -28,7 +28,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from pgdrift.analysis.env import Env, Resolution
-from pgdrift.analysis.refs import fold
+from pgdrift.analysis.refs import fold, pg_type_name
 from pgdrift.analysis.scopes import Scope
 from pgdrift.analysis.walker import Walker
 from pgdrift.catalog.builtins import is_builtin_function
@@ -341,7 +341,7 @@ def _create(tree: exp.Create, walker: Walker) -> Resolution:
                 columns.extend(source.columns)
             elif isinstance(col, exp.ColumnDef):
                 kind_node = col.args.get("kind")
-                ctype = kind_node.sql("postgres").lower() if kind_node is not None else "text"
+                ctype = pg_type_name(kind_node) if kind_node is not None else "text"
                 columns.append(Column(fold(col.this), ctype))
     query = tree.expression
     if query is not None and isinstance(query, (exp.Query, exp.Subquery)):

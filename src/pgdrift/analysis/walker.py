@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from pgdrift.analysis.functions import builtin_relation
-from pgdrift.analysis.refs import RefWalker, fold, fold_opt
+from pgdrift.analysis.refs import RefWalker, fold, fold_opt, pg_type_name
 from pgdrift.analysis.scopes import (
     BUILTIN_SCALAR_SRFS,
     BUILTIN_SRF_COLUMNS,
@@ -105,7 +105,10 @@ class Walker(RefWalker):
                 self.expr(node.args[key], scope, ctes)
         distinct = node.args.get("distinct")
         if distinct is not None and distinct.args.get("on") is not None:
-            self.expr(distinct.args["on"], scope, ctes)
+            # DISTINCT ON expressions follow the ORDER BY rules: output names are allowed.
+            for item in distinct.args["on"].expressions or [distinct.args["on"]]:
+                bare = isinstance(item, exp.Column) and len(item.parts) == 1
+                self.expr(item, scope, ctes, output_names=bare)
         self._ambiguous_order_names(node, scope)
         for key in ("group", "order"):
             if node.args.get(key) is not None:
@@ -432,7 +435,7 @@ class Walker(RefWalker):
         if defs:
             cols = tuple(fold(c.this) for c in defs)
             types = tuple(
-                c.args["kind"].sql("postgres") if c.args.get("kind") else None for c in defs
+                pg_type_name(c.args["kind"]) if c.args.get("kind") else None for c in defs
             )
             return Source(ref_name, cols, types, label=f"function {name}")
         shape = self._function_shape(fn, name, schema)
