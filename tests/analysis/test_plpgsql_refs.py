@@ -49,6 +49,12 @@ CASES = [
     ("assignment", "v_arr[v_count] := v_count", []),
     ("assignment", "v_arr[v_cnt] := 1", [("PGD101", "v_cnt")]),
     ("assignment", "v_any.x := 1", []),
+    ("assignment", "v_state := 'runing'", [("PGD107", "'runing'")]),
+    ("assignment", "v_state := CASE WHEN found THEN 'done' ELSE 'queued' END", []),
+    ("assignment", "v_chunk.status := 'complete'", [("PGD107", "'complete'")]),
+    ("assignment", "v_chunk.status := 'completed'", []),
+    ("expression", "v_state = 'donee'", [("PGD107", "'donee'")]),
+    ("expression", "v_state IN ('queued', 'running')", []),
     # variables vs columns in statements
     ("statement", "SELECT count(*) FROM chunked_sync_jobs WHERE job_id = p_job_id", []),
     (
@@ -83,6 +89,7 @@ def test_plpgsql_case(mode: str, text: str, expected: list[tuple[str, str]]) -> 
         v_arr=Variable("v_arr", "integer[]"),
         v_addrs=Variable("v_addrs", "public.address[]"),
         v_mystery=Variable("v_mystery", None),
+        v_state=Variable("v_state", "public.job_state"),
     )
     assert sorted(found(text, mode, env)) == sorted(expected)
 

@@ -263,7 +263,7 @@ class RefWalker:
             self.col_info[id(node)] = (src.type_of(name), src.allowed.get(name))
             return
         if var is not None:
-            self.col_info[id(node)] = (var.type, None)
+            self.col_info[id(node)] = (var.type, self.variable_values(var))
             return
         if maybe:
             return
@@ -335,9 +335,25 @@ class RefWalker:
         help_ = did_you_mean(qual, [*scope.source_names(), *self.env.variables])
         self.report(UnknownRelation, f'missing FROM-clause entry for table "{qual}"', node, help_)
 
+    def variable_values(self, var: Variable) -> tuple[str, ...] | None:
+        """The values an enum/domain-typed variable can hold, or None."""
+        if not var.type or var.is_record:
+            return None
+        return allowed_values(self.catalog, self.search_path, var.type)
+
     def _conflicts_are_errors(self) -> bool:
         env = self.env
         return env.plpgsql and not env.params_lose_to_columns and env.variable_conflict == "error"
+
+    def field_values(self, var: Variable, name: str) -> tuple[str, ...] | None:
+        """The values ``var.name`` can hold (a CHECK/enum of the record's relation)."""
+        if not var.relation or var.fields is None or name not in var.fields:
+            return None
+        rel = self._relation_by_qualified(var.relation)
+        col = rel.column(name) if rel else None
+        if col is None:
+            return None
+        return col.allowed_values or allowed_values(self.catalog, self.search_path, col.type)
 
     def record_field(
         self,
@@ -447,7 +463,7 @@ class RefWalker:
         allowed = target.allowed.get(name)
         if allowed is not None:
             label = f"{target.relation.name}.{name}" if target.relation else name
-            for value in _result_values(lit):
+            for value in result_values(lit):
                 self._check_literal(label, allowed, value, "assigned to")
 
     def _check_literal(self, col: Any, allowed: tuple[str, ...], lit: Any, verb: str) -> None:
@@ -518,7 +534,7 @@ class RefWalker:
         return None
 
 
-def _result_values(node: Any) -> list[Any]:
+def result_values(node: Any) -> list[Any]:
     """The expressions whose value an expression can take: CASE branches, COALESCE args."""
     while isinstance(node, exp.Paren):
         node = node.this
@@ -526,11 +542,11 @@ def _result_values(node: Any) -> list[Any]:
         out = [
             v
             for branch in node.args.get("ifs") or ()
-            for v in _result_values(branch.args.get("true"))
+            for v in result_values(branch.args.get("true"))
         ]
-        return out + _result_values(node.args.get("default"))
+        return out + result_values(node.args.get("default"))
     if isinstance(node, exp.Coalesce):
-        return [v for arg in [node.this, *node.expressions] for v in _result_values(arg)]
+        return [v for arg in [node.this, *node.expressions] for v in result_values(arg)]
     return [node] if node is not None else []
 
 

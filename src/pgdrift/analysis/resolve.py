@@ -28,7 +28,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from pgdrift.analysis.env import Env, Resolution
-from pgdrift.analysis.refs import fold, pg_type_name
+from pgdrift.analysis.refs import fold, pg_type_name, result_values
 from pgdrift.analysis.scopes import Scope
 from pgdrift.analysis.walker import Walker
 from pgdrift.catalog.builtins import is_builtin_function
@@ -420,7 +420,32 @@ def _resolve_assignment(text: str, env: Env) -> Resolution:
         sub_res = _resolve_expression(text, env, _WRAP + sub, len(_WRAP))
         target_res.findings.extend(sub_res.findings)
     res.findings[:0] = target_res.findings
+    if not subscripts and res.unanalysed is None:
+        _check_assigned_value(text, m.group("target"), _WRAP + blanked, env, res)
     return res
+
+
+def _check_assigned_value(text: str, target: str, sql: str, env: Env, res: Resolution) -> None:
+    """``v_state := 'bogus'`` where the target is an enum/CHECK-constrained variable/field."""
+    tree = _parse(sql).tree
+    if not isinstance(tree, exp.Select) or len(tree.expressions) != 1:
+        return
+    parts = [p.strip() for p in target.split(".")]
+    if any(p.startswith('"') for p in parts):
+        return
+    names = [p.lower() for p in parts]
+    walker = Walker(env, text, len(_WRAP))
+    var = env.lookup_variable(names[0])
+    allowed: tuple[str, ...] | None = None
+    if var is not None and len(names) == 1:
+        allowed = walker.variable_values(var)
+    elif var is not None and len(names) == 2:
+        allowed = walker.field_values(var, names[1])
+    if allowed is None:
+        return
+    for value in result_values(tree.expressions[0]):
+        walker._check_literal(target.strip(), allowed, value, "assigned to")
+    res.findings.extend(walker.findings)
 
 
 def _matching_bracket(text: str, open_at: int) -> int:
