@@ -225,7 +225,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=0, help="pgdrift workers (0 = every core)")
     ap.add_argument("--no-plpgsql-check", action="store_true")
     args = ap.parse_args()
-    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average {load}")
     tmp = Path(tempfile.mkdtemp(prefix="pgdrift-bench-"))
     try:
         for n in (int(s) for s in args.sizes.split(",")):
