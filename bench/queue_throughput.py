@@ -32,7 +32,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -172,17 +172,20 @@ class Bench:
     dsn_for: Callable[[str], str]
     jobs: int
     per_job: int
+    built: set[str] = field(default_factory=set)
 
     def template(self, system: str) -> str:
         name = "bench_tpl_" + system.replace("-", "_")
         # chunkq and chunkq-chained share one template
         if system == "chunkq-chained":
             name = "bench_tpl_chunkq"
+        if name in self.built:
+            return name
         with psycopg.connect(self.admin_dsn, autocommit=True) as admin:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if exists.fetchone():
-                return name
+            # built afresh by every run, so it always holds the current sql/
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        self.built.add(name)
         with psycopg.connect(self.dsn_for(name), autocommit=True) as conn:
             _fill(system, conn, self.jobs, self.per_job)
         return name

@@ -39,7 +39,9 @@ AS $$
 DECLARE
     v_job     sync_jobs%ROWTYPE;
     v_queue   chunk_processing_queue%ROWTYPE;
-    v_chunk   chunked_sync_jobs%ROWTYPE;
+    v_attempt integer;
+    v_emails  integer;
+    v_account text;
     v_token   uuid;
     v_expires timestamptz;
     v_found   boolean := false;
@@ -103,43 +105,60 @@ BEGIN
     v_token := gen_random_uuid();
     v_expires := p_now + make_interval(secs => p_lease_seconds);
 
-    UPDATE chunk_processing_queue AS q
-    SET status = 'processing',
-        attempts = q.attempts + 1,
-        worker_id = p_worker_id,
-        lease_token = v_token,
-        claimed_at = p_now,
-        lease_expires_at = v_expires,
-        heartbeat_at = p_now,
-        updated_at = p_now
-    WHERE q.id = v_queue.id
-    RETURNING q.* INTO v_queue;
+    -- One statement for the four writes of a claim (each plpgsql statement costs an
+    -- executor round; this is the queue's hottest path).
+    WITH claimed_queue AS (
+        UPDATE chunk_processing_queue AS q
+        SET status = 'processing',
+            attempts = q.attempts + 1,
+            worker_id = p_worker_id,
+            lease_token = v_token,
+            claimed_at = p_now,
+            lease_expires_at = v_expires,
+            heartbeat_at = p_now,
+            updated_at = p_now
+        WHERE q.id = v_queue.id
+        RETURNING q.attempts
+    ), claimed_chunk AS (
+        UPDATE chunked_sync_jobs AS c
+        SET status = 'processing',
+            started_at = p_now,
+            updated_at = p_now
+        WHERE c.id = v_queue.chunk_id
+        RETURNING c.estimated_emails
+    ), claimed_job AS (
+        UPDATE sync_jobs AS j
+        SET status = 'running',
+            active_queue_id = v_queue.id,
+            started_at = coalesce(j.started_at, p_now),
+            updated_at = p_now
+        WHERE j.id = v_job.id
+        RETURNING j.account_id
+    ), claim_event AS (
+        INSERT INTO chunk_processing_events
+            (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+             attempt, worker_id, lease_token, lease_expires_at, event_at)
+        SELECT v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
+               'claimed', 'pending', 'processing', cq.attempts, p_worker_id, v_token,
+               v_expires, p_now
+        FROM claimed_queue AS cq
+        RETURNING 1
+    )
+    SELECT cq.attempts, cc.estimated_emails, cj.account_id
+    INTO v_attempt, v_emails, v_account
+    FROM claimed_queue AS cq, claimed_chunk AS cc, claimed_job AS cj;
 
-    UPDATE chunked_sync_jobs AS c
-    SET status = 'processing',
-        started_at = p_now,
-        updated_at = p_now
-    WHERE c.id = v_queue.chunk_id
-    RETURNING c.* INTO v_chunk;
-
-    UPDATE sync_jobs AS j
-    SET status = 'running',
-        active_queue_id = v_queue.id,
-        started_at = coalesce(j.started_at, p_now),
-        updated_at = p_now
-    WHERE j.id = v_job.id;
-
-    INSERT INTO chunk_processing_events
-        (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
-         attempt, worker_id, lease_token, lease_expires_at, event_at)
-    VALUES
-        (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index, 'claimed',
-         'pending', 'processing', v_queue.attempts, p_worker_id, v_token, v_expires, p_now);
-
-    RETURN QUERY
-    SELECT v_chunk.id, v_chunk.sync_job_id, v_chunk.chunk_index, v_chunk.estimated_emails,
-           v_queue.id, v_token, v_queue.attempts, v_queue.max_attempts, v_expires,
-           v_job.account_id;
+    chunk_id := v_queue.chunk_id;
+    sync_job_id := v_queue.sync_job_id;
+    chunk_index := v_queue.chunk_index;
+    estimated_emails := v_emails;
+    queue_id := v_queue.id;
+    lease_token := v_token;
+    attempt := v_attempt;
+    max_attempts := v_queue.max_attempts;
+    lease_expires_at := v_expires;
+    account_id := v_account;
+    RETURN NEXT;
 END;
 $$;
 

@@ -195,10 +195,8 @@ RETURNS TABLE (
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_job_id    bigint;
     v_job       sync_jobs%ROWTYPE;
     v_queue     chunk_processing_queue%ROWTYPE;
-    v_next      chunk_processing_queue%ROWTYPE;
     v_prior     chunk_webhook_outbox%ROWTYPE;
     v_ms        integer;
     v_error     text;
@@ -207,6 +205,7 @@ DECLARE
     v_outbox_id bigint;
     v_event     text;
     v_job_status text;
+    v_next_chunk jsonb;
 BEGIN
     IF p_chunk_id IS NULL OR p_lease_token IS NULL OR p_success IS NULL OR p_now IS NULL THEN
         RAISE EXCEPTION 'complete_chunk_job_safe: p_chunk_id, p_lease_token, p_success and p_now must not be NULL'
@@ -224,20 +223,18 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    SELECT q.sync_job_id INTO v_job_id
-    FROM chunk_processing_queue AS q
-    WHERE q.chunk_id = p_chunk_id;
+    -- Lock order: sync job, then queue row (the same as claim and cleanup). A queue row
+    -- never changes its sync_job_id, so the sub-select finds the right sync job to lock.
+    SELECT j.* INTO v_job
+    FROM sync_jobs AS j
+    WHERE j.id = (SELECT q.sync_job_id FROM chunk_processing_queue AS q
+                  WHERE q.chunk_id = p_chunk_id)
+    FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RETURN QUERY SELECT 'unknown_chunk'::text, NULL::text, NULL::text, NULL::integer,
                             NULL::timestamptz, NULL::bigint;
         RETURN;
     END IF;
-
-    -- Lock order: sync job, then queue row (the same as claim and cleanup).
-    SELECT j.* INTO v_job
-    FROM sync_jobs AS j
-    WHERE j.id = v_job_id
-    FOR NO KEY UPDATE;
 
     SELECT q.* INTO v_queue
     FROM chunk_processing_queue AS q
@@ -339,83 +336,96 @@ BEGIN
         RETURN;
     END IF;
 
-    -- Success.
-    UPDATE chunk_processing_queue AS q
-    SET status = 'completed',
-        lease_expires_at = NULL,
-        finished_at = p_now,
-        updated_at = p_now
-    WHERE q.id = v_queue.id;
-
-    UPDATE chunked_sync_jobs AS c
-    SET status = 'completed',
-        completed_at = p_now,
-        processing_time_ms = v_ms,
-        error_message = NULL,
-        updated_at = p_now
-    WHERE c.id = v_queue.chunk_id;
-
-    INSERT INTO chunk_processing_events
-        (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
-         attempt, worker_id, lease_token, event_at)
-    VALUES
-        (v_queue.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index,
-         'completed', 'processing', 'completed', v_queue.attempts, v_queue.worker_id,
-         p_lease_token, p_now);
-
-    SELECT q.* INTO v_next
-    FROM chunk_processing_queue AS q
-    WHERE q.sync_job_id = v_job.id
-      AND q.chunk_index >= v_job.head_chunk_index
-      AND q.status = 'pending'
-    ORDER BY q.chunk_index
-    LIMIT 1;
-
-    IF FOUND THEN
-        v_event := 'chunk.completed';
-        v_job_status := 'running';
+    -- Success: one statement for the five writes (this is the queue's hottest path). The
+    -- next chunk is read in the same snapshot, where the completing chunk is 'processing'.
+    WITH done_queue AS (
+        UPDATE chunk_processing_queue AS q
+        SET status = 'completed',
+            lease_expires_at = NULL,
+            finished_at = p_now,
+            updated_at = p_now
+        WHERE q.id = v_queue.id
+        RETURNING q.id
+    ), done_chunk AS (
+        UPDATE chunked_sync_jobs AS c
+        SET status = 'completed',
+            completed_at = p_now,
+            processing_time_ms = v_ms,
+            error_message = NULL,
+            updated_at = p_now
+        WHERE c.id = v_queue.chunk_id
+        RETURNING c.id
+    ), done_event AS (
+        INSERT INTO chunk_processing_events
+            (queue_id, chunk_id, sync_job_id, chunk_index, transition, from_status, to_status,
+             attempt, worker_id, lease_token, event_at)
+        SELECT dq.id, v_queue.chunk_id, v_queue.sync_job_id, v_queue.chunk_index, 'completed',
+               'processing', 'completed', v_queue.attempts, v_queue.worker_id, p_lease_token,
+               p_now
+        FROM done_queue AS dq
+        RETURNING 1
+    ), next_chunk AS (
+        SELECT q.chunk_id, q.chunk_index, q.run_after
+        FROM chunk_processing_queue AS q
+        WHERE q.sync_job_id = v_job.id
+          AND q.chunk_index >= v_job.head_chunk_index
+          AND q.status = 'pending'
+        ORDER BY q.chunk_index
+        LIMIT 1
+    ), done_job AS (
+        -- the last chunk completes the sync job
         UPDATE sync_jobs AS j
         SET active_queue_id = NULL,
             completed_chunks = j.completed_chunks + 1,
-            head_chunk_index = v_next.chunk_index,
-            next_run_at = v_next.run_after,
+            head_chunk_index = coalesce(n.chunk_index, j.head_chunk_index),
+            next_run_at = n.run_after,
+            status = CASE WHEN n.chunk_id IS NULL THEN 'completed' ELSE j.status END,
+            completed_at = CASE WHEN n.chunk_id IS NULL THEN p_now END,
             updated_at = p_now
-        WHERE j.id = v_job.id;
-    ELSE
-        -- The last chunk: the sync job completes.
-        v_event := 'sync_job.completed';
-        v_job_status := 'completed';
-        UPDATE sync_jobs AS j
-        SET status = 'completed',
-            active_queue_id = NULL,
-            completed_chunks = j.completed_chunks + 1,
-            next_run_at = NULL,
-            completed_at = p_now,
-            updated_at = p_now
-        WHERE j.id = v_job.id;
-    END IF;
+        FROM (SELECT 1) AS one
+        LEFT JOIN next_chunk AS n ON true
+        WHERE j.id = v_job.id
+        RETURNING j.status, n.chunk_id, n.chunk_index, n.run_after
+    ), done_outbox AS (
+        INSERT INTO chunk_webhook_outbox
+            (event_type, sync_job_id, chunk_id, lease_token, payload, created_at)
+        SELECT CASE WHEN dj.status = 'completed' THEN 'sync_job.completed'
+                    ELSE 'chunk.completed' END,
+               v_queue.sync_job_id, v_queue.chunk_id, p_lease_token,
+               jsonb_build_object(
+                   'outcome', 'completed',
+                   'sync_job_id', v_queue.sync_job_id,
+                   'sync_job_status', dj.status,
+                   'chunk_id', v_queue.chunk_id,
+                   'chunk_index', v_queue.chunk_index,
+                   'attempt', v_queue.attempts,
+                   'worker_id', v_queue.worker_id,
+                   'lease_token', p_lease_token,
+                   'processing_time_ms', v_ms,
+                   'next_chunk_id', dj.chunk_id,
+                   'next_chunk_index', dj.chunk_index,
+                   'next_run_at', dj.run_after,
+                   'at', p_now),
+               p_now
+        FROM done_job AS dj, done_chunk AS dc
+        RETURNING id, event_type, payload
+    )
+    SELECT o.id, o.event_type, o.payload -> 'next_chunk_id', dj.status
+    INTO v_outbox_id, v_event, v_next_chunk, v_job_status
+    FROM done_outbox AS o, done_job AS dj;
 
-    v_outbox_id := chunk_queue_emit_webhook(
-        v_event, v_queue.sync_job_id, v_queue.chunk_id, p_lease_token,
-        jsonb_build_object(
-            'outcome', 'completed',
-            'sync_job_id', v_queue.sync_job_id,
-            'sync_job_status', v_job_status,
-            'chunk_id', v_queue.chunk_id,
-            'chunk_index', v_queue.chunk_index,
-            'attempt', v_queue.attempts,
-            'worker_id', v_queue.worker_id,
-            'lease_token', p_lease_token,
-            'processing_time_ms', v_ms,
-            'next_chunk_id', v_next.chunk_id,
-            'next_chunk_index', v_next.chunk_index,
-            'next_run_at', v_next.run_after,
-            'at', p_now
-        ),
-        p_now);
+    -- The webhook's notification; its payload carries the outbox id, so it is distinct.
+    PERFORM pg_notify('chunk_webhooks', json_build_object(
+        'outbox_id', v_outbox_id, 'event_type', v_event, 'sync_job_id', v_queue.sync_job_id,
+        'chunk_id', v_queue.chunk_id, 'next_chunk_id', v_next_chunk)::text);
 
-    RETURN QUERY SELECT 'completed'::text, 'completed'::text, v_job_status, v_queue.attempts,
-                        NULL::timestamptz, v_outbox_id;
+    outcome := 'completed';
+    chunk_status := 'completed';
+    sync_job_status := v_job_status;
+    attempt := v_queue.attempts;
+    retry_at := NULL;
+    outbox_id := v_outbox_id;
+    RETURN NEXT;
 END;
 $$;
 
