@@ -223,3 +223,27 @@ def test_injected_clock(queue: Queue) -> None:
     assert queue.value("SELECT chunk_queue_now()") == T0
     queue.conn.execute("RESET chunkq.now")
     assert queue.value("SELECT chunk_queue_now() = now()")
+
+
+def _readme_sql_blocks() -> list[str]:
+    text = (SQL_DIR.parent / "README.md").read_text()
+    section = text[text.index("## The Safe Chunk Processing System") :]
+    blocks = section.split("```sql\n")[1:]
+    return [b.split("```", 1)[0] for b in blocks]
+
+
+def test_readme_deployment_check_finds_every_object(queue: Queue) -> None:
+    check = next(b for b in _readme_sql_blocks() if "MISSING" in b)
+    rows = queue.q(check)
+    assert len(rows) >= 14
+    assert {r["state"] for r in rows} == {"ok"}
+
+
+def test_readme_monitoring_queries_run(queue: Queue) -> None:
+    queue.sync_job(2)
+    claimed = queue.claim()
+    assert claimed is not None
+    queue.complete(claimed)
+    for block in _readme_sql_blocks():
+        for statement in filter(str.strip, block.split(";")):
+            queue.q(statement)
