@@ -66,6 +66,7 @@ class _Failure:
     end: int
     detail: str | None = None
     hint: str | None = None
+    context: str | None = None
 
 
 def verify_paths(
@@ -174,6 +175,7 @@ def _load(
                 _token_end(sf.source.text, at, unit.end),
                 d.message_detail,
                 d.message_hint,
+                (d.context or "").splitlines()[0] if d.context else None,
             )
         result.stats.failed += 1
         key = by_start.get(unit.start)
@@ -199,7 +201,11 @@ def _failure_diagnostic(sf: SqlFile, fail: _Failure, context: str | None) -> Dia
     from pgdrift.rules import load_all
 
     rule = load_all()[_LOAD_CODES.get(fail.sqlstate, "PGD003")]
-    notes = tuple(f"{k}: {v}" for k, v in (("detail", fail.detail), ("hint", fail.hint)) if v)
+    notes = tuple(
+        f"{k}: {v}"
+        for k, v in (("detail", fail.detail), ("hint", fail.hint), ("context", fail.context))
+        if v
+    )
     return rule.diagnostic(
         fail.message + (f" [{fail.sqlstate}]" if fail.sqlstate else ""),
         sf.source.span(fail.start, fail.end),

@@ -484,8 +484,16 @@ class _Statement:
 
     def _handle(self, err: _PgError) -> bool:
         state, msg, pos = err.sqlstate, err.message, err.position
+        if state == "42601" and msg.startswith("non-integer constant in"):
+            # a reference neutralised in GROUP BY / ORDER BY: NULL is a constant there
+            for start, end, text in list(self.t.edits):
+                if text == "NULL" and start == pos:
+                    self.t.replace(start, end, "NULL::text")
+                    return True
+            return False
         if state == "42601":
-            self._syntax(err)
+            if not self.findings:  # after a neutralisation it would be ours, not the code's
+                self._syntax(err)
             return False
         if state == "42703":
             return self._undefined_column(msg, pos)
@@ -576,8 +584,20 @@ class _Statement:
             ref = self._ref_at(pos)
             if ref is None:
                 return False
-            self._add("PGD102", msg, ref.start, ref.end)
-            self.dead.add(m.group(1))
+            qual = m.group(1)
+            if qual in self.env.labels and len(ref.fields) == 2:
+                # block label / function name: a variable that does not exist there
+                missing = ref.fields[1]
+                self._add(
+                    "PGD101",
+                    f'variable "{missing}" does not exist in block "{qual}"',
+                    ref.start,
+                    ref.end,
+                    did_you_mean(missing, self.env.labels[qual]),
+                )
+            else:
+                self._add("PGD102", msg, ref.start, ref.end)
+            self.dead.add(qual)
             self._neutralise(ref.start, ref.end)
             return True
         for start, end, alias, name in p.ranges:
@@ -623,11 +643,8 @@ class _Statement:
             return "PGD104", f"function {shown}() does not exist"
         if any(lo - d <= nargs <= lo or (var and nargs >= lo - 1) for lo, d, var in rows):
             return None  # it exists with that many arguments: a type question
-        counts = sorted({r[0] for r in rows})
-        return (
-            "PGD108",
-            f"function {shown} takes {' or '.join(map(str, counts))} arguments, not {nargs}",
-        )
+        plural = "argument" if nargs == 1 else "arguments"
+        return "PGD108", f"function {shown}() called with {nargs} {plural}, which no overload takes"
 
     # -- success --
 
