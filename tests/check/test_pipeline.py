@@ -101,3 +101,14 @@ def test_select_and_ignore(tmp_path: Path) -> None:
     assert check_paths([str(sql)], config).diagnostics == []
     config = Config(root=tmp_path, cache=False, select=("PGD1",))
     assert len(check_paths([str(sql)], config).diagnostics) == 2
+
+
+def test_cache_prunes_the_oldest_entries(tmp_path: Path) -> None:
+    from pgdrift.checker.cache import Cache
+
+    cache = Cache(Config(root=tmp_path, cache_dir="c"))
+    for i in range(10):
+        cache.store(f"{i:02d}" + "k" * 40, i)
+    assert cache.prune(limit=20) == 0
+    assert cache.prune(limit=8) == 5
+    assert cache.load("09" + "k" * 40) == 9

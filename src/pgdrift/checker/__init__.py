@@ -97,6 +97,7 @@ def run(
     result = CheckResult(diagnostics, stats, {s.path: s for s in sources})
     if cache is not None:
         cache.store(run_key, result)
+        cache.prune()
     return result
 
 

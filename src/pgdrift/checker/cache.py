@@ -15,6 +15,9 @@ from typing import Any
 
 from pgdrift.config import Config
 
+# Past this many entries the oldest half is removed (the cache never grows without bound).
+MAX_ENTRIES = 20_000
+
 
 class Cache:
     def __init__(self, config: Config) -> None:
@@ -51,3 +54,28 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             self._ok = False  # read-only tree: run without a cache
+
+    def prune(self, limit: int = MAX_ENTRIES) -> int:
+        """Remove the least recently written half of the entries when there are more than
+        ``limit``; returns how many were removed."""
+        try:
+            entries = [
+                (e.stat().st_mtime_ns, e.path)
+                for sub in os.scandir(self.root)
+                if sub.is_dir()
+                for e in os.scandir(sub.path)
+                if e.name.endswith(".pickle")
+            ]
+        except OSError:
+            return 0
+        if len(entries) <= limit:
+            return 0
+        entries.sort()
+        removed = 0
+        for _mtime, path in entries[: len(entries) // 2]:
+            try:
+                os.unlink(path)
+                removed += 1
+            except OSError:
+                pass
+        return removed
