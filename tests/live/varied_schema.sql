@@ -89,3 +89,6 @@ $$;
 CREATE TRIGGER "Events_stamp" BEFORE INSERT ON "Mixed Case"."Events"
     FOR EACH ROW EXECUTE FUNCTION "Mixed Case"."Stamp"();
 CREATE INDEX "Events_name_idx" ON "Mixed Case"."Events" ("Name");
+CREATE FUNCTION app.concat_step(acc text, item text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN coalesce(acc || ',', '') || item;
+CREATE AGGREGATE app.comma_list(text) (SFUNC = app.concat_step, STYPE = text, INITCOND = '');

@@ -24,13 +24,13 @@ from typing import Any
 
 import pglast
 from pglast import ast
-from pglast.enums import VariableSetKind
+from pglast.enums import ObjectType, VariableSetKind
 
 from pgdrift.catalog import ddl_objects, ddl_routines, ddl_tables
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
-from pgdrift.catalog.model import VIEW, Catalog, Domain, EnumType, Relation
+from pgdrift.catalog.model import FOREIGN_TABLE, VIEW, Catalog, Domain, EnumType, Relation
 from pgdrift.catalog.model import Sequence as Seq
 from pgdrift.catalog.names import deparse, is_node, str_list
 from pgdrift.catalog.values import allowed_values_from_check
@@ -439,6 +439,24 @@ def _function(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
     ddl_routines.create_function(ctx, node, raw)
 
 
+def _define(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    if node.kind == ObjectType.OBJECT_AGGREGATE:
+        ddl_routines.create_aggregate(ctx, node, raw)
+
+
+def _range(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_routines.create_range(ctx, node, raw)
+
+
+def _foreign_table(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
+    ddl_tables.create_table(ctx, node.base, loc)
+    rv = node.base.relation
+    key = (ctx.schema_of(rv.schemaname), rv.relname)
+    rel = ctx.catalog.relations.get(key)
+    if rel is not None:
+        ctx.catalog.add_relation(replace(rel, kind=FOREIGN_TABLE))
+
+
 def _trigger(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
     ddl_routines.create_trigger(ctx, node, raw)
 
@@ -486,6 +504,9 @@ _HANDLERS = {
     "CreateExtensionStmt": _extension,
     "CreateFunctionStmt": _function,
     "CreateTrigStmt": _trigger,
+    "DefineStmt": _define,
+    "CreateRangeStmt": _range,
+    "CreateForeignTableStmt": _foreign_table,
     "DropStmt": ddl_objects.drop,
     "RenameStmt": ddl_objects.rename,
     "AlterObjectSchemaStmt": ddl_objects.set_schema,

@@ -205,3 +205,66 @@ def _canonical_trigger(stmt: Any, schema: str, table: str) -> Any:
     node.replace = False
     node.relation = ast.RangeVar(schemaname=schema, relname=table, inh=True)
     return node
+
+
+def create_aggregate(ctx: DdlContext, stmt: Any, raw: Any) -> None:
+    """CREATE AGGREGATE: a function of kind ``aggregate`` (its arity is what callers need)."""
+    schema_q, name = _split(str_list(stmt.defnames))
+    schema = ctx.schema_of(schema_q)
+    params: tuple[FunctionParam, ...] = ()
+    if stmt.oldstyle:
+        for opt in stmt.definition or ():
+            if opt.defname == "basetype" and opt.arg is not None:
+                base = ctx.fmt(opt.arg)
+                params = () if base in ('"any"', "any") else (FunctionParam(None, base),)
+    elif stmt.args:
+        params = function_params(ctx, stmt.args[0])
+    state = None
+    for opt in stmt.definition or ():
+        if opt.defname == "stype" and opt.arg is not None:
+            state = ctx.fmt(opt.arg)
+    ctx.catalog.schemas.add(schema)
+    ctx.catalog.add_function(
+        Function(
+            schema=schema,
+            name=name,
+            params=params,
+            return_type=state,  # the final function's type when there is one; not modelled
+            kind="aggregate",
+            language="internal",
+            source_path=ctx.source.path if ctx.source is not None else None,
+        )
+    )
+
+
+def create_range(ctx: DdlContext, stmt: Any, raw: Any) -> None:
+    """CREATE TYPE … AS RANGE: the range and multirange constructor functions."""
+    schema_q, name = _split(str_list(stmt.typeName))
+    schema = ctx.schema_of(schema_q)
+    subtype = "unknown"
+    multirange = (
+        f"{name.removesuffix('range')}multirange" if "range" in name else f"{name}_multirange"
+    )
+    for opt in stmt.params or ():
+        if opt.defname == "subtype" and opt.arg is not None:
+            subtype = ctx.fmt(opt.arg)
+        elif opt.defname == "multirange_type_name" and opt.arg is not None:
+            multirange = str_list(getattr(opt.arg, "names", None) or [opt.arg])[-1]
+    ctx.catalog.schemas.add(schema)
+    range_type = f"{schema}.{name}"
+    bound = (FunctionParam(None, subtype), FunctionParam(None, subtype))
+    ctx.catalog.add_function(Function(schema, name, bound, range_type, language="internal"))
+    ctx.catalog.add_function(
+        Function(
+            schema, name, (*bound, FunctionParam(None, "text")), range_type, language="internal"
+        )
+    )
+    ctx.catalog.add_function(
+        Function(
+            schema,
+            multirange,
+            (FunctionParam(None, f"{range_type}[]", "v"),),
+            f"{schema}.{multirange}",
+            language="internal",
+        )
+    )

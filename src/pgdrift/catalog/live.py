@@ -218,6 +218,7 @@ def introspect(
             ("indexes", q.INDEXES),
             ("sequences", q.SEQUENCES),
             ("functions", q.FUNCTIONS),
+            ("aggregates", q.AGGREGATES),
             ("triggers", triggers_sql),
         ):
             data[label] = reader.rows(label, sql)

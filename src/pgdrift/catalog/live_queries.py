@@ -153,3 +153,16 @@ WHERE NOT t.tgisinternal AND {SCHEMA_FILTER}
   AND NOT EXISTS (SELECT 1 FROM pg_trigger pt WHERE pt.oid = t.tgparentid)
 ORDER BY t.tgrelid, t.tgname
 """
+
+AGGREGATES = f"""
+SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+       a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL),
+       NULLIF(a.aggfinalfn::regproc::text, '-'), a.agginitval,
+       NULLIF(a.aggcombinefn::regproc::text, '-'), a.aggfinalextra
+FROM pg_proc p
+JOIN pg_aggregate a ON a.aggfnoid = p.oid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind = 'a' AND a.aggkind = 'n' AND {SCHEMA_FILTER}
+  AND {_not_extension_member("pg_proc", "p.oid")}
+ORDER BY 1, 2, 3
+"""

@@ -90,7 +90,39 @@ def render_objects(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
         out.append(_obj(schema, name, "sequence", _path(schema, name), ddl))
     out.extend(_relations(data))
     out.extend(_functions(data["functions"]))
+    out.extend(_aggregates(data.get("aggregates", [])))
     return out
+
+
+def _aggregates(rows: list[tuple[Any, ...]]) -> list[LiveObject]:
+    """CREATE AGGREGATE from pg_aggregate (plain aggregates: state function and type,
+    final and combine functions, initial condition)."""
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for schema, name, args, sfunc, stype, final, initcond, combine, final_extra in rows:
+        opts = [f"SFUNC = {sfunc}", f"STYPE = {stype}"]
+        if final:
+            opts.append(f"FINALFUNC = {final}")
+            if final_extra:
+                opts.append("FINALFUNC_EXTRA")
+        if combine:
+            opts.append(f"COMBINEFUNC = {combine}")
+        if initcond is not None:
+            opts.append(f"INITCOND = {_lit(initcond)}")
+        grouped[(schema, name)].append(
+            f"CREATE AGGREGATE {qualified(schema, name)}({args or '*'}) (\n    "
+            + ",\n    ".join(opts)
+            + "\n);\n"
+        )
+    return [
+        _obj(
+            schema,
+            name,
+            "aggregate",
+            f"{file_name(schema)}/functions/{file_name(name)}.sql",
+            "\n".join(defs),
+        )
+        for (schema, name), defs in sorted(grouped.items())
+    ]
 
 
 def _path(schema: str, name: str) -> str:
