@@ -42,7 +42,7 @@ CREATE PROCEDURE noop() LANGUAGE sql AS $$ SELECT 1 $$;
 """
 
 # Codes Postgres raises while analysing a statement (PGD107 on a CHECK is not an error).
-PARSE_TIME = {"PGD101", "PGD102", "PGD104", "PGD105", "PGD108"}
+PARSE_TIME = {"PGD101", "PGD102", "PGD104", "PGD105", "PGD108", "PGD109"}
 PREPARABLE = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|VALUES|TABLE)\b", re.I)
 PLPGSQL_NAMES = re.compile(r"\b(p_\w+|v_\w+)\b")
 # Cases where pgdrift deliberately accepts what it cannot know.

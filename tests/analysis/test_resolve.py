@@ -380,6 +380,28 @@ STATEMENTS: list[Case] = [
     ("SELECT id FROM chunked_sync_jobs ORDER BY idx USING >", [("PGD101", "idx")]),
     ("UPDATE chunked_sync_jobs SET chunk_index = chunk_index + 1 WHERE CURRENT OF cur", []),
     ("UPDATE chunked_sync_jobs SET chunk_idx = 1 WHERE CURRENT OF cur", [("PGD101", "chunk_idx")]),
+    # -- lists that must line up (PGD109) ------------------------------------------------
+    (
+        "INSERT INTO chunked_sync_jobs (job_id, chunk_index, status) VALUES (1, 0)",
+        [("PGD109", "status")],
+    ),
+    ("INSERT INTO chunked_sync_jobs (job_id) VALUES (1, 0)", [("PGD109", "0")]),
+    ("INSERT INTO accounts VALUES (1, 'a@b', 'n', 'extra')", [("PGD109", "'extra'")]),
+    ("INSERT INTO accounts VALUES (1, 'a@b')", []),
+    ("INSERT INTO accounts (id, email) SELECT id FROM sync_jobs", [("PGD109", "email")]),
+    ("INSERT INTO accounts (id) SELECT id, account_id FROM sync_jobs", [("PGD109", "account_id")]),
+    ("INSERT INTO accounts (id, email) SELECT * FROM (VALUES (1, 'x')) v", []),
+    ("UPDATE accounts SET (email, \"Name\") = ('a', 'b', 'c')", [("PGD109", "'a', 'b', 'c'")]),
+    (
+        'UPDATE accounts a SET (email, "Name") = (SELECT s.email, s."Name" FROM accounts s WHERE s.id = a.id)',
+        [],
+    ),
+    ("SELECT id, email FROM accounts UNION SELECT id FROM sync_jobs", [("PGD109", "id")]),
+    ("SELECT 1 FROM (VALUES (1, 2), (3)) v", [("PGD109", "3")]),
+    ("SELECT x.a FROM (SELECT 1) AS x(a, b)", [("PGD109", "x")]),
+    ("SELECT c.a FROM chunked_sync_jobs c(a, b)", []),
+    ("WITH k(a, b) AS (SELECT 1) SELECT a FROM k", [("PGD109", "k")]),
+    ("SELECT g.n FROM generate_series(1, 3) AS g(n, m)", [("PGD109", "g")]),
     # -- DDL and others ------------------------------------------------------------------
     ("DROP TABLE IF EXISTS nothing_here", []),
     ("TRUNCATE chunked_sync_jobs", []),

@@ -25,6 +25,7 @@ from pgdrift.catalog.model import Relation
 from pgdrift.rules.pgd101_unknown_column import UnknownColumn
 from pgdrift.rules.pgd102_unknown_relation import UnknownRelation
 from pgdrift.rules.pgd105_ambiguous_column import AmbiguousColumn
+from pgdrift.rules.pgd109_column_count_mismatch import ColumnCountMismatch
 
 Shape = tuple[tuple[str, ...] | None, tuple[str | None, ...] | None]
 Ctes = dict[str, Shape]
@@ -83,13 +84,25 @@ class Walker(RefWalker):
             body = cte.this
             if recursive and isinstance(body, exp.Union):
                 first = self.query(body.this, parent, ctes)
+                self._cte_width(name, first, alias_cols, cte)
                 ctes[name] = _rename(first, alias_cols)
                 self.query(body.expression, parent, ctes)
             else:
                 if recursive and alias_cols:
                     ctes[name] = (tuple(alias_cols), None)
-                ctes[name] = _rename(self.query(body, parent, ctes), alias_cols)
+                shape = self.query(body, parent, ctes)
+                self._cte_width(name, shape, alias_cols, cte)
+                ctes[name] = _rename(shape, alias_cols)
         return ctes
+
+    def _cte_width(self, name: str, shape: Shape, alias_cols: list[str], cte: exp.Expr) -> None:
+        if alias_cols and shape[0] is not None and len(alias_cols) > len(shape[0]):
+            self.report(
+                ColumnCountMismatch,
+                f'WITH query "{name}" has {len(shape[0])} columns available but '
+                f"{len(alias_cols)} columns specified",
+                cte.args["alias"].this,
+            )
 
     def select(self, node: exp.Select, parent: Scope | None, ctes: Ctes) -> Shape:
         ctes = self.with_(node, parent, ctes)
@@ -168,7 +181,17 @@ class Walker(RefWalker):
     def set_operation(self, node: exp.SetOperation, parent: Scope | None, ctes: Ctes) -> Shape:
         ctes = self.with_(node, parent, ctes)
         left = self.query(node.this, parent, ctes)
-        self.query(node.expression, parent, ctes)
+        right = self.query(node.expression, parent, ctes)
+        if left[0] is not None and right[0] is not None and len(left[0]) != len(right[0]):
+            op = {"union": "UNION", "intersect": "INTERSECT", "except": "EXCEPT"}.get(
+                node.key, "UNION"
+            )
+            self.report(
+                ColumnCountMismatch,
+                f"each {op} query must have the same number of columns "
+                f"({len(left[0])} and {len(right[0])})",
+                _first_projection(node.expression),
+            )
         order = node.args.get("order")
         if order is not None:
             names = left[0]
@@ -182,8 +205,10 @@ class Walker(RefWalker):
     def values(self, node: exp.Values, parent: Scope | None) -> Shape:
         width = 0
         scope = Scope(parent=parent)
-        for row in node.expressions:
+        for i, row in enumerate(node.expressions):
             items = row.expressions if isinstance(row, exp.Tuple) else [row]
+            if i and len(items) != width:
+                self.report(ColumnCountMismatch, "VALUES lists must all be the same length", row)
             width = max(width, len(items))
             for item in items:
                 self.expr(item, scope, {})
@@ -306,7 +331,7 @@ class Walker(RefWalker):
             label="join",
         )
         if isinstance(alias, exp.TableAlias):
-            scope.sources.append(_apply_alias_columns(merged, alias))
+            scope.sources.append(self.apply_alias(merged, alias))
         else:
             scope.sources.extend(inner_scope.sources)
             for name, ids in inner_scope.merged.items():
@@ -329,7 +354,7 @@ class Walker(RefWalker):
             if isinstance(inner, exp.Subquery):
                 alias = inner.args.get("alias") or alias
                 shape = self.query(inner.this, scope, ctes)
-                return _shaped_source(alias, shape, "subquery")
+                return self.apply_alias(_shaped(alias, shape, "subquery"), alias)
             if isinstance(inner, (exp.Func, exp.Anonymous)):
                 return self.function_source(inner, None, alias, scope, ctes)
             if isinstance(inner, exp.Table):
@@ -339,12 +364,12 @@ class Walker(RefWalker):
         if isinstance(item, exp.Subquery):
             # A non-LATERAL subquery sees only the enclosing query levels.
             shape = self.query(item.this, scope.parent, ctes)
-            return _shaped_source(alias, shape, "subquery")
+            return self.apply_alias(_shaped(alias, shape, "subquery"), alias)
         if isinstance(item, exp.Unnest):
             return self.function_source(item, None, alias, scope, ctes)
         if isinstance(item, exp.Values):
             shape = self.values(item, scope.parent)
-            return _shaped_source(alias, shape, "VALUES")
+            return self.apply_alias(_shaped(alias, shape, "VALUES"), alias)
         if isinstance(item, (exp.Func, exp.Anonymous)):
             return self.function_source(item, None, alias, scope, ctes)
         self.expr(item, scope, ctes)
@@ -368,7 +393,7 @@ class Walker(RefWalker):
             )
             if alias_name is None and schema is None:
                 src.schema = rel.schema
-        return _apply_alias_columns(src, alias)
+        return self.apply_alias(src, alias)
 
     def find_relation(self, name: str, schema: str | None) -> Relation | None:
         if schema is None and name in self.env.temp_relations:
@@ -412,7 +437,7 @@ class Walker(RefWalker):
                 names.extend(sub.columns)
         alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
         src = Source(alias_name or "rows_from", tuple(names) if known else None)
-        return _apply_alias_columns(src, alias)
+        return self.apply_alias(src, alias)
 
     def function_source(
         self,
@@ -448,7 +473,7 @@ class Walker(RefWalker):
         elif shape[0] is not None and shape == ((name,), shape[1]) and alias_name:
             shape = ((alias_name,), shape[1])
         src = Source(ref_name, shape[0], shape[1], label=f"function {name}")
-        return _apply_alias_columns(src, alias)
+        return self.apply_alias(src, alias)
 
     def _unnest_shape(self, fn: exp.Unnest, ref_name: str) -> Shape:
         """unnest(array): one column per scalar array, a composite's columns, or unknown."""
@@ -544,6 +569,18 @@ class Walker(RefWalker):
             return found
         return self.env.temp_relations.get(name) if schema is None else None
 
+    def apply_alias(self, src: Source, alias: exp.Expr | None) -> Source:
+        """Rename a source's columns by an alias column list, checking its width."""
+        names = _alias_columns(alias)
+        if names and src.columns is not None and len(names) > len(src.columns):
+            self.report(
+                ColumnCountMismatch,
+                f'table "{src.name}" has {len(src.columns)} columns available but '
+                f"{len(names)} columns specified",
+                alias.this if isinstance(alias, exp.TableAlias) else alias,  # type: ignore[arg-type]
+            )
+        return _apply_alias_columns(src, alias)
+
     # -- DML -------------------------------------------------------------------------
 
     def target_source(self, table: exp.Expr, ctes: Ctes) -> Source:
@@ -601,12 +638,18 @@ class Walker(RefWalker):
             scope = Scope(parent=parent)
             for row in source.expressions:
                 items = row.expressions if isinstance(row, exp.Tuple) else [row]
+                self._insert_width(col_idents, target, list(items), row)
                 for i, item in enumerate(items):
                     self.expr(item, scope, ctes)
                     if i < len(names):
                         self.check_assigned_literal(target, names[i], item)
         elif source is not None:
-            self.query(source, parent, ctes)
+            shape = self.query(source, parent, ctes)
+            if shape[0] is not None:
+                projections = list(source.expressions) if isinstance(source, exp.Select) else []
+                if len(projections) != len(shape[0]):  # a * expanded, or a set operation
+                    projections = [source] * len(shape[0])
+                self._insert_width(col_idents, target, projections, source)
             if isinstance(source, exp.Select):
                 for i, proj in enumerate(source.expressions):
                     value = proj.this if isinstance(proj, exp.Alias) else proj
@@ -617,6 +660,25 @@ class Walker(RefWalker):
         if conflict is not None:
             self.on_conflict(conflict, target, scope, ctes)
         return self.returning(node, scope, ctes)
+
+    def _insert_width(
+        self, cols: list[exp.Expr], target: Source, values: list[exp.Expr], where: exp.Expr
+    ) -> None:
+        width = len(cols) if cols else len(target.columns) if target.columns is not None else None
+        if width is None:
+            return
+        if len(values) > width:
+            self.report(
+                ColumnCountMismatch,
+                "INSERT has more expressions than target columns",
+                values[width] if values[width] is not where else where,
+            )
+        elif cols and len(values) < width:
+            self.report(
+                ColumnCountMismatch,
+                "INSERT has more target columns than expressions",
+                cols[len(values)],
+            )
 
     def on_conflict(self, conflict: exp.Expr, target: Source, scope: Scope, ctes: Ctes) -> None:
         for key in conflict.args.get("conflict_keys") or ():
@@ -676,8 +738,19 @@ class Walker(RefWalker):
             self.expr(node, scope, ctes)
             return
         lhs, rhs = node.this, node.expression
-        self.expr(rhs, scope, ctes)
+        width: int | None = None
+        if isinstance(rhs, exp.Subquery) and isinstance(lhs, exp.Tuple):
+            shape = self.query(rhs.this, scope, ctes)
+            width = len(shape[0]) if shape[0] is not None else None
+        else:
+            self.expr(rhs, scope, ctes)
+            if isinstance(rhs, exp.Tuple):
+                width = len(rhs.expressions)
         if isinstance(lhs, exp.Tuple):
+            if width is not None and width != len(lhs.expressions):
+                self.report(
+                    ColumnCountMismatch, "number of columns does not match number of values", rhs
+                )
             names = [self.target_column(c, target) for c in lhs.expressions]
             vals = rhs.expressions if isinstance(rhs, exp.Tuple) else []
             for name, val in zip(names, vals, strict=False):
@@ -731,6 +804,14 @@ def _alias_node(item: exp.Expr) -> exp.Expr:
     if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier):
         return alias.this
     return item
+
+
+def _first_projection(query: exp.Expr) -> exp.Expr:
+    while isinstance(query, (exp.Subquery, exp.SetOperation)):
+        query = query.this
+    if isinstance(query, exp.Select) and query.expressions:
+        return query.expressions[0]
+    return query
 
 
 def _is_comma(join: exp.Expr) -> bool:
@@ -791,7 +872,6 @@ def _apply_alias_columns(src: Source, alias: exp.Expr | None) -> Source:
     return src
 
 
-def _shaped_source(alias: exp.Expr | None, shape: Shape, what: str) -> Source:
+def _shaped(alias: exp.Expr | None, shape: Shape, what: str) -> Source:
     alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
-    src = Source(alias_name or "", shape[0], shape[1], label=f"{what} {alias_name or ''}".strip())
-    return _apply_alias_columns(src, alias)
+    return Source(alias_name or "", shape[0], shape[1], label=f"{what} {alias_name or ''}".strip())
