@@ -1,3 +1,4 @@
-"""Suite-wide test configuration: enables ``pytester`` for the plugin tests."""
+"""Suite-wide test configuration: enables ``pytester`` for the plugin tests and the
+queue property suite's options (``--pgdrift-soak``)."""
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "pgdrift.harness.props_plugin"]

@@ -79,6 +79,8 @@ class Context:
 
     def fate(self, entry_value: dict[str, Any], type_: str) -> str:
         """'committed', 'aborted' or 'unknown' for a completed client operation."""
+        if entry_value.get("crash_lost"):
+            return "aborted"  # its txid never reached the WAL before a server crash
         txid = entry_value.get("txid")
         if txid is not None:
             status = self.state.txid_status.get(txid)
@@ -105,6 +107,11 @@ def _context(history: History, state: ServerState) -> Context:
         }[fate]
         for cid in e.value.get("chunk_ids") or ():
             target[cid] = e.index
+    # identity values of a rolled-back creation can be handed out again after a crash
+    # (the sequence's advance was never flushed): a later committed creation owns them
+    for cid in list(ctx.aborted_chunks):
+        if cid in ctx.committed_chunks or cid in ctx.unknown_chunks:
+            del ctx.aborted_chunks[cid]
     for q in state.queue:
         ctx.max_attempts[q["chunk_id"]] = q["max_attempts"]
     for ev in state.events:

@@ -140,8 +140,14 @@ def scenarios(
     max_jobs: int = 4,
     faults: bool = True,
     restart: bool = True,
+    require: tuple[str, ...] = (),
+    min_jobs: int = 1,
 ) -> Any:
-    """A hypothesis strategy of whole scenarios (import hypothesis only when called)."""
+    """A hypothesis strategy of whole scenarios (import hypothesis only when called).
+
+    ``faults``: draw faults at all; ``restart``: may include the server restart;
+    ``require``: fault kinds every scenario carries (at least one each).
+    """
     from hypothesis import strategies as st
 
     weighted = (
@@ -174,7 +180,7 @@ def scenarios(
                     st.integers(1, 3),
                     st.booleans() if faults else st.just(False),
                 ),
-                min_size=1,
+                min_size=min_jobs,
                 max_size=max_jobs,
             )
         )
@@ -183,24 +189,23 @@ def scenarios(
             tuple(draw(st.lists(step(lease), min_size=1, max_size=max_steps))) for _ in range(n)
         )
         chosen: list[Fault] = []
-        if faults:
-            kinds = list(STEP_FAULTS) + (
-                ["kill_listener", "restart"] if restart else ["kill_listener"]
-            )
-            for kind in draw(st.lists(st.sampled_from(kinds), max_size=4)):
-                if kind in ("kill_listener", "restart"):
-                    chosen.append(Fault(kind, arg=draw(st.integers(0, 60))))
-                    continue
-                w = draw(st.integers(0, n - 1))
-                at = draw(st.integers(0, max(0, len(programs[w]) - 1)))
-                arg = 0
-                if kind == "skew":
-                    arg = draw(st.integers(-lease, 3 * lease))
-                elif kind in ("statement_timeout", "lock_timeout"):
-                    arg = draw(st.integers(1, 5))
-                elif kind == "idle_in_txn":
-                    arg = draw(st.integers(1, lease))
-                chosen.append(Fault(kind, w, at, arg))
+        kinds = list(STEP_FAULTS) + ["kill_listener"] + (["restart"] if restart else [])
+        drawn = draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=6)) if faults else []
+        for kind in list(require) + drawn:
+            if kind in ("kill_listener", "restart"):
+                chosen.append(Fault(kind, arg=draw(st.integers(0, 60))))
+                continue
+            w = draw(st.integers(0, n - 1))
+            # armed at this step, the fault fires on the first step it applies to
+            at = draw(st.integers(0, len(programs[w]) // 2))
+            arg = 0
+            if kind == "skew":
+                arg = draw(st.integers(-lease, 3 * lease))
+            elif kind in ("statement_timeout", "lock_timeout"):
+                arg = draw(st.integers(1, 5))
+            elif kind == "idle_in_txn":
+                arg = draw(st.integers(1, lease))
+            chosen.append(Fault(kind, w, at, arg))
         return Scenario(tuple(jobs), programs, tuple(chosen), lease_seconds=lease)
 
     return scenario()
@@ -440,7 +445,11 @@ class Session:
         now = now or self.now()
         if not self.begin():
             return None
-        self.conn.execute("SELECT set_config('chunkq.now', %s, true)", (now.isoformat(),))
+        try:
+            self.conn.execute("SELECT set_config('chunkq.now', %s, true)", (now.isoformat(),))
+        except psycopg.Error:
+            self.reconnect()
+            return None
         row = self.call(
             "create",
             {"chunks": chunks, "max_attempts": max_attempts, "rollback": rollback or None},

@@ -85,17 +85,19 @@ class _Worker:
     def run(self, barrier: threading.Barrier) -> None:
         try:
             barrier.wait(30)
+            armed: dict[str, Fault] = {}  # a fault fires on the first step it applies to
             for i, step in enumerate(self.program):
-                faults = {f.kind: f for f in self.at.get(i, ())}
+                for f in self.at.get(i, ()):
+                    armed[f.kind] = f
                 for kind in ("statement_timeout", "lock_timeout"):
-                    if kind in faults:
-                        self._timeout(faults[kind])
-                if "kill_mid_work" in faults and self.held is not None:
+                    if kind in armed:
+                        self._timeout(armed.pop(kind))
+                if "kill_mid_work" in armed and self.held is not None:
+                    armed.pop("kill_mid_work")
                     self.env.killer.terminate(self.s.pid)
                     self.env.log.add("kill_mid_work")
-                    self.s.reconnect()
-                    self._reapply_timeouts()
-                self._step(step, faults)
+                    self._reconnect()
+                self._step(step, armed)
             if self.s.in_txn:
                 self.s.finish(True, None)
         except Exception as exc:  # a runner bug must surface, not hang the run
@@ -148,6 +150,7 @@ class _Worker:
 
     def _claim(self, faults: dict[str, Fault]) -> None:
         if "kill_in_claim" in faults:
+            faults.pop("kill_in_claim")
             if not self.s.begin():
                 return
             row = self.s.claim(self.lease)
@@ -157,6 +160,7 @@ class _Worker:
             self._reapply_timeouts()
             return  # whatever it returned was never committed
         if "idle_in_txn" in faults:
+            idle = faults.pop("idle_in_txn")
             if not self.s.begin():
                 return
             row = self.s.claim(self.lease)
@@ -165,7 +169,7 @@ class _Worker:
                     self.s.rollback_quietly()
                 return
             self.env.log.add("idle_in_txn")
-            time.sleep(faults["idle_in_txn"].arg / self.env.clock.scale)
+            time.sleep(idle.arg / self.env.clock.scale)
             if self.s.finish(True, row.get("txid")) == OK and row.get("chunk_id"):
                 self.held = row
             return
@@ -176,21 +180,21 @@ class _Worker:
     def _complete(self, success: bool, faults: dict[str, Fault]) -> None:
         held = self.held
         assert held is not None
-        if "zombie" in faults:
+        if faults.pop("zombie", None):
             # sleep past the lease, let a cleanup reclaim it, then complete anyway
             self.env.log.add("zombie")
             while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
                 time.sleep(0.002)
             with self.env.janitor_lock:
                 self.env.janitor().cleanup(self.s.now())
-        if "rollback_complete" in faults:
+        if faults.pop("rollback_complete", None):
             if self.s.begin():
                 row = self.s.complete(held, success)
                 if self.s.in_txn:
                     self.s.finish(False, row.get("txid") if row else None)
                 self.env.log.add("rollback_complete")
             return  # still held: a later step completes it for real
-        if "kill_in_commit" in faults:
+        if faults.pop("kill_in_commit", None):
             if not self.s.begin():
                 return
             row = self.s.complete(held, success)
@@ -296,7 +300,14 @@ def run_scenario(
         idx = history.invoke("nemesis", "restart", {})
         assert restart is not None
         restart()
-        history.complete(idx, OK)
+        # transaction ids are not WAL-logged until a transaction writes: ids handed out
+        # before the crash and never logged are handed out again after it. The
+        # end-of-recovery checkpoint records where recovery resumed numbering.
+        with connect_retry(dsn) as conn:
+            row = conn.execute("SELECT next_xid FROM pg_control_checkpoint()").fetchone()
+        epoch, _, xid = str(row[0] if row else "").partition(":")
+        nxt = (int(epoch) << 32 | int(xid)) if xid else None
+        history.complete(idx, OK, {"next_txid": nxt})
 
     def _kill_listener() -> None:
         idx = history.invoke("nemesis", "kill-listener", {"pid": listener.pid})
@@ -320,6 +331,7 @@ def run_scenario(
     if env._janitor is not None:
         env._janitor.close()
     _drain(env)
+    _forget_crashed_txids(history)
     txids = [e.value["txid"] for e in history.entries if isinstance(e.value.get("txid"), int)]
     conn = connect_retry(dsn)
     try:
@@ -334,3 +346,23 @@ def run_scenario(
     state.listener_gapless = listener.gapless
     return RunResult(scenario, history, state, env.log, time.perf_counter() - t0, env.errors)
 
+
+def _forget_crashed_txids(history: History) -> None:
+    """A txid seen before a restart and not below the first txid after it was never
+    logged: its transaction died in the crash, and the number may now belong to another
+    transaction. Such values lose their txid and are marked ``crash_lost``."""
+    restarts = [  # (index of the restart's invocation, first txid after recovery)
+        (e.invoke_index, e.value["next_txid"])
+        for e in history.entries
+        if e.f == "restart" and e.type == OK and e.value.get("next_txid") is not None
+    ]
+    if not restarts:
+        return
+    for e in history.entries:
+        txid = e.value.get("txid")
+        if not isinstance(txid, int):
+            continue
+        began = e.invoke_index if e.invoke_index is not None else e.index
+        if any(began < at and txid >= nxt for at, nxt in restarts):
+            e.value["txid"] = None
+            e.value["crash_lost"] = True
