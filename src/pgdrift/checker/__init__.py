@@ -169,6 +169,8 @@ def _build(
                 if stmt.kind != "create-as" or stmt.body is not None:
                     kind = {"view": "view", "do": "do", "create-as": "query"}.get(stmt.kind, "dml")
                     units.append(Unit(fi, stmt.index, kind, at))
+            elif stmt.kind == "trigger" and stmt.body is not None:
+                units.append(Unit(fi, stmt.index, "trigger-when", take()))
             elif stmt.kind == "function":
                 key = _routine_key(stmt.node, ctx.create_schema)
                 supersede([key])

@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from pgdrift.analysis.env import Env
+from pgdrift.analysis.env import Env, Variable
 from pgdrift.analysis.plpgsql import BodyFinding, BodyResult, check_plpgsql
 from pgdrift.analysis.routine import RoutineInfo, routine_info
 from pgdrift.analysis.sqlbody import check_sql_body, check_statement, sql_env
@@ -49,6 +49,8 @@ def check_unit(
         return _routine(sql, stmt, catalog, search_path, unit.schema)
     if unit.kind == "do":
         return _do(sql, stmt, catalog, search_path)
+    if unit.kind == "trigger-when":
+        return _trigger_when(sql, stmt, catalog, search_path)
     if unit.kind in ("view", "query"):
         return _query(sql, stmt, stmt.body, catalog, search_path, unit.kind)
     return _query(sql, stmt, Body(stmt.text, stmt.start), catalog, search_path, "statement")
@@ -91,6 +93,34 @@ def _to_diagnostics(
             )
         )
     return out
+
+
+def _trigger_when(
+    sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
+) -> UnitResult:
+    """``CREATE TRIGGER … WHEN (cond)``: NEW and OLD are rows of the trigger's table."""
+    result = UnitResult([])
+    body = stmt.body
+    rv = stmt.node.relation
+    rel = catalog.find_relation(rv.relname, rv.schemaname, search_path)
+    if body is None or rel is None:
+        return result  # an unknown table is the catalog's to report
+    env = Env(catalog, search_path, plpgsql=False)
+    for name in ("new", "old"):
+        env.variables[name] = Variable(
+            name,
+            "record",
+            is_record=True,
+            fields=rel.column_names,
+            field_types=tuple(c.type for c in rel.columns),
+            relation=rel.qualified_name,
+        )
+    br = BodyResult()
+    check_statement(body.text, env, _resolver(), br, 0, mode="expression")
+    br.statements = 0
+    context = f"trigger {stmt.node.trigname} on {rel.qualified_name}"
+    _merge(result, br, _to_diagnostics(sql, body, br.findings, context))
+    return result
 
 
 def _routine(

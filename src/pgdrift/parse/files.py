@@ -281,6 +281,8 @@ def _classify(stmt: Statement, text: str, base: int) -> None:
         stmt.kind = "dml"
     elif isinstance(node, ast.CreateTrigStmt):
         stmt.kind = "trigger"
+        if node.whenClause is not None:
+            stmt.body = _trigger_when(stmt)
 
 
 def _option(options: Any, name: str) -> str | None:
@@ -386,6 +388,31 @@ def _return_expr(stmt: Statement) -> Body | None:
         return None
     start, end = tokens[at][1], tokens[-1][2]
     return Body(stmt.text[start:end], stmt.start + start)
+
+
+def _trigger_when(stmt: Statement) -> Body | None:
+    """The condition inside ``WHEN ( … )`` of a CREATE TRIGGER."""
+    tokens = _stmt_tokens(stmt)
+    depth = 0
+    for i, (name, _s, _e) in enumerate(tokens):
+        if name == "ASCII_40":
+            depth += 1
+        elif name == "ASCII_41":
+            depth -= 1
+        elif name == "WHEN" and depth == 0 and i + 1 < len(tokens):
+            if tokens[i + 1][0] != "ASCII_40":
+                return None
+            inner = 0
+            for j in range(i + 1, len(tokens)):
+                if tokens[j][0] == "ASCII_40":
+                    inner += 1
+                elif tokens[j][0] == "ASCII_41":
+                    inner -= 1
+                    if inner == 0:
+                        start, end = tokens[i + 1][2], tokens[j][1]
+                        return Body(stmt.text[start:end], stmt.start + start)
+            return None
+    return None
 
 
 def _query_after_as(stmt: Statement) -> Body | None:

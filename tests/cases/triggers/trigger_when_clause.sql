@@ -1,0 +1,12 @@
+CREATE TABLE docs (id int, body text, updated_at timestamptz);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END $$;
+CREATE TRIGGER docs_touch BEFORE UPDATE ON docs FOR EACH ROW
+  WHEN (OLD.body IS DISTINCT FROM NEW.body) EXECUTE FUNCTION touch();
+CREATE TRIGGER docs_touch2 BEFORE UPDATE ON docs FOR EACH ROW
+  WHEN (OLD.bdy IS DISTINCT FROM NEW.body) EXECUTE FUNCTION touch(); -- expect: PGD103(body)
+CREATE TRIGGER docs_touch3 BEFORE UPDATE ON docs FOR EACH ROW
+  WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION touch();
