@@ -127,7 +127,11 @@ def test_clone_on_both_versions(install: PgInstall, tmp_path: Path) -> None:
             (2, 1),
             'relation "a" already exists',
         ),
-        ("SELECT 1;\n\\set foo 1\nSELECT 2;\n", (2, 1), 'syntax error at or near "\\"'),
+        (
+            "SELECT 1;\n\\set foo 1\nSELECT nope(2);\n",
+            (3, 8),
+            "function nope(integer) does not exist",
+        ),
         ("SELECT 1;\nSELEC 2;\nSELECT 3;\n", (2, 1), 'syntax error at or near "SELEC"'),
         ("SELECT 'é';\nSELECT 'é' + ;\n", (2, 14), 'syntax error at or near ";"'),
     ],
