@@ -92,3 +92,5 @@ CREATE INDEX "Events_name_idx" ON "Mixed Case"."Events" ("Name");
 CREATE FUNCTION app.concat_step(acc text, item text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN coalesce(acc || ',', '') || item;
 CREATE AGGREGATE app.comma_list(text) (SFUNC = app.concat_step, STYPE = text, INITCOND = '');
+CREATE TYPE app.floatrange AS RANGE (subtype = float8);
+CREATE TABLE app.readings (id integer PRIMARY KEY, span app.floatrange);

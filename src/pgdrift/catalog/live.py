@@ -205,6 +205,8 @@ def introspect(
     triggers_sql = q.TRIGGERS
     if conn.info.server_version < 130000:
         triggers_sql = triggers_sql.replace(q.TRIGGER_PARENT_CLAUSE, "")
+    multirange = q.RANGE_MULTIRANGE if conn.info.server_version >= 140000 else "NULL"
+    ranges_sql = q.RANGES.replace("MULTIRANGE", multirange)
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for label, sql in (
@@ -212,6 +214,7 @@ def introspect(
             ("extensions", q.EXTENSIONS),
             ("enums", q.ENUMS),
             ("domains", q.DOMAINS),
+            ("ranges", ranges_sql),
             ("relations", q.RELATIONS),
             ("columns", q.COLUMNS),
             ("constraints", q.CONSTRAINTS),

@@ -138,6 +138,8 @@ SELECT n.nspname, p.proname, p.prokind, pg_get_function_identity_arguments(p.oid
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind IN ('f', 'p', 'w') AND {SCHEMA_FILTER}
   AND {_not_extension_member("pg_proc", "p.oid")}
+  AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass
+                  AND dep.objid = p.oid AND dep.deptype = 'i')
 ORDER BY 1, 2, 4
 """
 
@@ -166,3 +168,15 @@ WHERE p.prokind = 'a' AND a.aggkind = 'n' AND {SCHEMA_FILTER}
   AND {_not_extension_member("pg_proc", "p.oid")}
 ORDER BY 1, 2, 3
 """
+
+# Range types; MULTIRANGE (PG 14+) is replaced by NULL on older servers.
+RANGES = f"""
+SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),
+       MULTIRANGE
+FROM pg_range r
+JOIN pg_type t ON t.oid = r.rngtypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE {SCHEMA_FILTER} AND {_not_extension_member("pg_type", "t.oid")}
+ORDER BY 1, 2
+"""
+RANGE_MULTIRANGE = "format_type(r.rngmultitypid, NULL)"

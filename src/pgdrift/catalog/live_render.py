@@ -68,6 +68,11 @@ def render_objects(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
                 f"CREATE TYPE {qualified(schema, name)} AS ENUM (\n{values}\n);\n",
             )
         )
+    for schema, name, subtype, multirange in data.get("ranges", []):
+        ddl = f"CREATE TYPE {qualified(schema, name)} AS RANGE (\n    SUBTYPE = {subtype}"
+        if multirange:
+            ddl += f",\n    MULTIRANGE_TYPE_NAME = {multirange}"
+        out.append(_obj(schema, name, "range", _path(schema, name), ddl + "\n);\n"))
     for schema, name, base, notnull, default, collation, checks in data["domains"]:
         ddl = f"CREATE DOMAIN {qualified(schema, name)} AS {base}"
         if collation:

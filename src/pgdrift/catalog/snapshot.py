@@ -44,6 +44,7 @@ _PHASE = {
     "CreateExtensionStmt": 1,
     "CreateEnumStmt": 2,
     "CreateDomainStmt": 2,
+    "CreateRangeStmt": 2,
     "AlterEnumStmt": 2,
     "CompositeTypeStmt": 3,
     "CreateSeqStmt": 4,
