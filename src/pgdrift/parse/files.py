@@ -306,7 +306,9 @@ def _string_body(text: str, at: int, value: str) -> Body:
     elif text[at : at + 3].upper() == "U&'":
         prefix = 2
     if text[at + prefix : at + prefix + 1] != "'":
-        return Body(value, at)
+        # no string constant where pglast said: find the body text itself
+        found = text.find(value, max(at - 2000, 0)) if value else -1
+        return Body(value, found if found != -1 else at)
     begin = at + prefix + 1
     mapping: list[int] = []
     i = begin
