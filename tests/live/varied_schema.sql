@@ -94,3 +94,4 @@ CREATE FUNCTION app.concat_step(acc text, item text) RETURNS text LANGUAGE sql I
 CREATE AGGREGATE app.comma_list(text) (SFUNC = app.concat_step, STYPE = text, INITCOND = '');
 CREATE TYPE app.floatrange AS RANGE (subtype = float8);
 CREATE TABLE app.readings (id integer PRIMARY KEY, span app.floatrange);
+ALTER TABLE app.readings ADD CONSTRAINT readings_id_check CHECK (id > 0) NOT VALID;

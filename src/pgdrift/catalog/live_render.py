@@ -190,7 +190,7 @@ def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
             ddl = f"CREATE TYPE {q} AS (\n{attrs}\n);\n"
         extra = []
         for con_name, contype, definition, local, inherited in cons:
-            if contype == "f" and local and not inherited:
+            if _separate(contype, definition) and local and not inherited:
                 extra.append(
                     f"ALTER TABLE {q} ADD CONSTRAINT {quote_ident(con_name)} {definition};\n"
                 )
@@ -201,6 +201,12 @@ def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
             ddl += "\n" + "".join(extra)
         out.append(_obj(schema, name, _KIND[kind], _path(schema, name), ddl))
     return out
+
+
+def _separate(contype: str, definition: str) -> bool:
+    """Foreign keys (they need the other table) and NOT VALID constraints (CREATE TABLE
+    would validate them) are added after the table, as ALTER TABLE."""
+    return contype == "f" or definition.endswith("NOT VALID")
 
 
 def _with(opts: list[str] | None) -> str:
@@ -227,7 +233,7 @@ def _table(
     local_checks = [
         f"    CONSTRAINT {quote_ident(n)} {d}"
         for n, t, d, local, inherited in cons
-        if t != "f" and local and not inherited
+        if not _separate(t, d) and local and not inherited
     ]
     if is_partition and parents:
         head = f"CREATE {unlogged}TABLE {q} PARTITION OF {parents[0]}"
