@@ -213,6 +213,8 @@ STATEMENTS: list[Case] = [
     ("SELECT key, value FROM jsonb_each('{}'::jsonb)", []),
     ("SELECT e.kee FROM jsonb_each('{}'::jsonb) e", [("PGD101", "e.kee")]),
     ("SELECT value FROM jsonb_array_elements('[]'::jsonb)", []),
+    ("SELECT e.v, e.n FROM jsonb_array_elements('[]') WITH ORDINALITY AS e(v, n)", []),
+    ("SELECT g, g.ordinality FROM generate_series(1, 2) WITH ORDINALITY g", []),
     ("SELECT c.chunk_index FROM claim_chunk('w1') c", []),
     ("SELECT c.chunk_number FROM claim_chunk('w1') c", [("PGD101", "c.chunk_number")]),
     ("SELECT done, failed FROM job_stats(1)", []),

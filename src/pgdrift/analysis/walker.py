@@ -346,7 +346,14 @@ class Walker(RefWalker):
                 return self._rows_from(item, alias, scope, ctes)
             if isinstance(item.this, (exp.Func, exp.Anonymous)):
                 schema = fold_opt(item.args.get("db"))
-                return self.function_source(item.this, schema, alias, scope, ctes)
+                return self.function_source(
+                    item.this,
+                    schema,
+                    alias,
+                    scope,
+                    ctes,
+                    ordinality=bool(item.args.get("ordinality")),
+                )
             return self.table_source(item, alias_name, alias, ctes)
         if isinstance(item, exp.Lateral):
             inner = item.this
@@ -446,8 +453,9 @@ class Walker(RefWalker):
         alias: exp.Expr | None,
         scope: Scope,
         ctes: Ctes,
+        ordinality: bool = False,
     ) -> Source:
-        """A set-returning (or scalar) function in FROM."""
+        """A set-returning (or scalar) function in FROM (``WITH ORDINALITY`` adds a column)."""
         self.expr(fn, scope, ctes)  # arguments (implicitly LATERAL) and the call itself
         name = _function_name(fn)
         alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
@@ -472,6 +480,8 @@ class Walker(RefWalker):
                 shape = ((*shape[0], extra), None)
         elif shape[0] is not None and shape == ((name,), shape[1]) and alias_name:
             shape = ((alias_name,), shape[1])
+        if ordinality and shape[0] is not None:
+            shape = ((*shape[0], "ordinality"), (*(shape[1] or (None,) * len(shape[0])), "bigint"))
         src = Source(ref_name, shape[0], shape[1], label=f"function {name}")
         return self.apply_alias(src, alias)
 
