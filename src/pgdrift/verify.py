@@ -18,8 +18,9 @@ load; when one fails, its statements are re-analysed to report every wrong refer
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ class VerifyResult:
     stats: VerifyStats = field(default_factory=VerifyStats)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     server: str = ""  # "PostgreSQL 15.18 (local)"
+    # objects whose CREATE failed -> (path, offset) of that statement
+    failed_objects: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,6 +142,7 @@ def verify_sources(
             _analyse(conn, sqlfiles, failures, search_path, result, progress)
     finally:
         dbs.close()
+    _drop_consequences(result)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -182,8 +186,95 @@ def _load(
         if key is None:
             broken += 1
             key = -broken
+        else:
+            for name in _created_names(sf.statements[key].node):
+                result.failed_objects.setdefault(name, (sf.source.path, unit.start))
         failures[key] = fail
     return failures
+
+
+def _created_names(node: Any) -> list[str]:
+    """Names of the objects a CREATE statement makes (lower-case, unqualified)."""
+    from pglast import ast
+
+    def last(names: Any) -> str | None:
+        items = [n.sval for n in names or () if isinstance(n, ast.String)]
+        return items[-1] if items else None
+
+    found: list[str | None] = []
+    if isinstance(node, ast.CreateFunctionStmt):
+        found.append(last(node.funcname))
+    elif isinstance(node, ast.CreateStmt | ast.ViewStmt):
+        rel = node.relation if isinstance(node, ast.CreateStmt) else node.view
+        found.append(rel.relname if rel is not None else None)
+    elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+        found.append(node.into.rel.relname)
+    elif isinstance(node, ast.CompositeTypeStmt) and node.typevar is not None:
+        found.append(node.typevar.relname)
+    elif isinstance(node, ast.CreateEnumStmt):
+        found.append(last(node.typeName))
+    elif isinstance(node, ast.CreateDomainStmt):
+        found.append(last(node.domainname))
+    return [n for n in found if n]
+
+
+_MENTIONS = re.compile(r'(?:function|procedure) "?([\w$.]+?)"?\(|(?:relation|type|view) "([^"]+)"')
+
+
+def _drop_consequences(result: VerifyResult) -> None:
+    """A statement that fails only because an earlier one did not load (the function it
+    comments on or calls, the table it alters…) is not a finding of its own: it becomes a
+    note on the statement that failed first."""
+    if not result.failed_objects:
+        return
+    kept: list[Diagnostic] = []
+    later: dict[tuple[str, int], int] = {}
+    for d in result.diagnostics:
+        root = None
+        if d.code in ("PGD003", "PGD102", "PGD104", "PGD108") and d.span is not None:
+            for m in _MENTIONS.finditer(d.message):
+                name = (m.group(1) or m.group(2) or "").rsplit(".", 1)[-1]
+                origin = result.failed_objects.get(name)
+                if origin is not None and origin != (d.span.path, d.span.start):
+                    root = origin
+                    break
+        if root is None:
+            kept.append(d)
+        else:
+            later[root] = later.get(root, 0) + 1
+    out = []
+    for d in kept:
+        n = later.get((d.span.path, d.span.start), 0) if d.span is not None else 0
+        if not n and d.span is not None:
+            # the root diagnostic sits at Postgres's position inside the statement
+            for (path, start), count in later.items():
+                if (
+                    path == d.span.path
+                    and d.code in _ROOT_CODES
+                    and _same_statement(result, path, start, d.span.start)
+                ):
+                    n = count
+                    later[(path, start)] = 0
+        if n:
+            d = replace(
+                d, notes=(*d.notes, f"{n} later statement(s) failed because this did not load")
+            )
+        out.append(d)
+    result.diagnostics = out
+
+
+_ROOT_CODES = ("PGD001", "PGD003", "PGD101", "PGD102", "PGD104", "PGD105")
+
+
+def _same_statement(result: VerifyResult, path: str, start: int, offset: int) -> bool:
+    src = result.sources.get(path)
+    if src is None:
+        return False
+    stmts = split_file(src).statements
+    for st in stmts:
+        if st.start == start:
+            return st.start <= offset <= st.end
+    return False
 
 
 def _quote(name: str) -> str:

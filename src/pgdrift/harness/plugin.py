@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from pgdrift.harness.providers import (
@@ -304,6 +305,8 @@ def _project_template(dbs: Any, config: pytest.Config) -> str | None:
         problem = f"pgdrift: {exc}"
     except SqlLoadError as exc:
         problem = f"pgdrift: loading the project's SQL failed:\n{exc}"
+    except psycopg.Error as exc:
+        problem = f"pgdrift: cannot create the template database: {exc}".strip()
     _fail(problem)  # outside the except block: no chained traceback
     return None
 
@@ -314,10 +317,19 @@ def pgdrift_template(pgdrift_databases: Any, pytestconfig: pytest.Config) -> str
     return _project_template(pgdrift_databases, pytestconfig)
 
 
+def _create(dbs: Any, template: str | None) -> Any:
+    problem = ""
+    try:
+        return dbs.create(template)
+    except psycopg.Error as exc:
+        problem = f"pgdrift: cannot create a test database: {exc}".strip()
+    _fail(problem)
+
+
 @pytest.fixture
 def pgdrift_db(pgdrift_databases: Any, pgdrift_template: str | None) -> Iterator[Any]:
     """A fresh database with the project's SQL, dropped after the test."""
-    db = pgdrift_databases.create(pgdrift_template)
+    db = _create(pgdrift_databases, pgdrift_template)
     try:
         yield db
     finally:
@@ -327,7 +339,7 @@ def pgdrift_db(pgdrift_databases: Any, pgdrift_template: str | None) -> Iterator
 @pytest.fixture
 def pgdrift_empty_db(pgdrift_databases: Any) -> Iterator[Any]:
     """A fresh, empty database (no project SQL), dropped after the test."""
-    db = pgdrift_databases.create(None)
+    db = _create(pgdrift_databases, None)
     try:
         yield db
     finally:
