@@ -150,3 +150,39 @@ def test_cli_exit_codes_and_json(tmp_path: Path, incident_sql: str, monkeypatch)
     res = runner.invoke(cli, ["verify", "good.sql", "--provider", "docker"])
     assert res.exit_code == 2
     assert "docker:" in res.output
+
+
+def test_sql_function_and_do_block_report_every_wrong_reference(verify) -> None:
+    sql = (
+        SCHEMA
+        + """CREATE FUNCTION s(p_id bigint) RETURNS text LANGUAGE sql AS $$
+  SELECT statuz FROM jobs WHERE idd = p_id
+$$;
+DO $$
+DECLARE n int;
+BEGIN
+  SELECT count(*) INTO n FROM jobs WHERE attempt > 1;
+END $$;
+"""
+    )
+    result = verify(sql)
+    assert where(result) == [("PGD101", 4, 10), ("PGD101", 4, 33), ("PGD101", 9, 42)]
+    assert result.diagnostics[2].context == "DO block"
+
+
+def test_a_failed_create_is_reported_once_not_at_every_later_use(verify) -> None:
+    sql = (
+        SCHEMA
+        + """CREATE FUNCTION f(p int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  chunk := 1;
+  RETURN p;
+END $$;
+COMMENT ON FUNCTION f(int) IS 'x';
+SELECT f(2);
+"""
+    )
+    result = verify(sql)
+    assert where(result) == [("PGD001", 5, 3)]
+    assert result.diagnostics[0].message.startswith('"chunk" is not a known variable')
+    assert "2 later statement(s) failed because this did not load" in result.diagnostics[0].notes
