@@ -168,7 +168,7 @@ def parse_function(
             result = json.loads(raw)
         except ParseError as exc:
             message = str(exc.args[0]) if exc.args else str(exc)
-            fixed = _rewrite(work, body_start, len(body), message)
+            fixed = _rewrite(work, body_start, len(body), message, fn.declared_types)
             if fixed is None or fixed == work:
                 fn.error = message
                 fn.error_offset = _error_offset(body, message)
@@ -178,7 +178,7 @@ def parse_function(
             continue
         except Exception as exc:  # pglast internal failures ("Not implemented", …)
             message = str(exc)
-            fixed = _rewrite(work, body_start, len(body), message)
+            fixed = _rewrite(work, body_start, len(body), message, fn.declared_types)
             if fixed is None or fixed == work:
                 fn.error = message
                 return fn
@@ -289,14 +289,16 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _rewrite(work: str, body_start: int, body_len: int, message: str) -> str | None:
+def _rewrite(
+    work: str, body_start: int, body_len: int, message: str, declared: dict[str, str]
+) -> str | None:
     """Blank what pglast cannot compile without a catalog; ``None`` if not such an error."""
     if not any(key in message for key in _REWRITABLE):
         return None
     body_end = body_start + body_len
     m = _VAR_IN_ERROR.search(message)
     if m:
-        return _rewrite_declaration(work, body_start, body_end, m.group(1))
+        return _rewrite_declaration(work, body_start, body_end, m.group(1), declared)
     # The header (parameters, RETURNS): blank VARIADIC and array brackets outside the body.
     header, trailer = work[:body_start], work[body_end:]
     header = _VARIADIC.sub(lambda v: " " * len(v.group()), header)
@@ -316,7 +318,9 @@ def _rewrite(work: str, body_start: int, body_len: int, message: str) -> str | N
     return fixed
 
 
-def _rewrite_declaration(work: str, body_start: int, body_end: int, name: str) -> str | None:
+def _rewrite_declaration(
+    work: str, body_start: int, body_end: int, name: str, declared: dict[str, str]
+) -> str | None:
     body = work[body_start:body_end]
     pattern = re.compile(
         r"(?:^|[\s;])(?:\"" + re.escape(name) + r"\"|" + re.escape(name) + r")\s+[^;]*?;",
@@ -326,11 +330,33 @@ def _rewrite_declaration(work: str, body_start: int, body_end: int, name: str) -
         decl = m.group()
         cut = re.search(r":=|\bdefault\b|=", decl, re.IGNORECASE)
         limit = cut.start() if cut else len(decl)
-        new = _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), decl[:limit]) + decl[limit:]
+        head = decl[:limit]
+        new = _ARRAY_TYPE.sub(_builtin_array, head) + decl[limit:]
         if new != decl:
+            typ = _ARRAY_TYPE.search(head)
+            if typ is not None:
+                declared.setdefault(_fold_ident(name), re.sub(r"\s+", "", typ.group()))
             body = body[: m.start()] + new + body[m.end() :]
             return work[:body_start] + body + work[body_end:]
     return None
+
+
+_ARRAY_TYPE = re.compile(
+    r'(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))*(?:\s*%\s*rowtype)?'
+    r"(?:\s*\[\s*\d*\s*\])+",
+    re.IGNORECASE,
+)
+
+
+def _builtin_array(m: re.Match[str]) -> str:
+    """``mytype[]`` -> ``int[]`` padded to the same length: still an array, so still a
+    scalar for pglast (a record in a multi-target INTO list would be refused)."""
+    text = m.group()
+    if len(text) >= 5:
+        return "int[]".ljust(len(text))
+    if len(text) >= 3:
+        return "int".ljust(len(text))
+    return _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), text)
 
 
 def _error_offset(body: str, message: str) -> int:
