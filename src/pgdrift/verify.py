@@ -182,6 +182,8 @@ def _load(
                 (d.context or "").splitlines()[0] if d.context else None,
             )
         result.stats.failed += 1
+        if fail.sqlstate == "25P02":
+            continue  # "current transaction is aborted": the failure before it is the finding
         key = by_start.get(unit.start)
         if key is None:
             broken += 1
@@ -372,8 +374,10 @@ def _analyse_statement(
             return [], info.context  # the body does not compile: Postgres said where
         if language == "plpgsql" and stmt.body is not None:
             return _plpgsql(conn, sf, stmt, info, catalog, search_path, result), info.context
-        if language != "sql" or fail is None:
-            return [], info.context  # SQL bodies were validated by CREATE FUNCTION
+        if language != "sql":
+            return [], info.context  # C, plpython…: nothing to analyse
+        # SQL bodies are validated by CREATE FUNCTION unless check_function_bodies was off
+        # (pg_dump output turns it off): analyse them in any case.
         positional = tuple(p.type for p in info.params if p.is_input)
         resolver = PgResolver(conn, positional)
         env = sql_env(catalog, search_path, info)

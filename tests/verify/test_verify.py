@@ -206,3 +206,20 @@ def test_same_verdict_on_postgres_18(incident_sql: str) -> None:
         ("PGD101", 13, 32),
         ("PGD101", 13, 75),
     ]
+
+
+def test_pg_dump_style_files_and_aborted_transactions(verify) -> None:
+    sql = (
+        SCHEMA
+        + """SET check_function_bodies = false;
+CREATE FUNCTION s() RETURNS text LANGUAGE sql AS $$ SELECT statuz FROM jobs $$;
+BEGIN;
+INSERT INTO jobs (id, statu) VALUES (1, 'x');
+INSERT INTO jobs (id, status) VALUES (2, 'y');
+COMMIT;
+"""
+    )
+    result = verify(sql)
+    # the SQL body is analysed although CREATE FUNCTION did not validate it; the INSERT
+    # after the failing one ("current transaction is aborted") is not a finding of its own
+    assert where(result) == [("PGD101", 4, 60), ("PGD101", 6, 23)]
