@@ -157,6 +157,7 @@ def _load(
     statement index (``-1 - n`` for text pglast could not parse)."""
     from pgdrift.harness.sqlload import units
 
+    conn.execute("RESET ALL")  # each file as its own psql session: no SET leaks into the next
     conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
     by_start = {st.start: st.index for st in sf.statements}
     failures: dict[int, _Failure] = {}
