@@ -1,0 +1,2 @@
+-- drop the procrastinate_version table
+DROP TABLE IF EXISTS procrastinate_version;
