@@ -168,9 +168,9 @@ def _build(
                 at = take()
                 if stmt.kind != "create-as" or stmt.body is not None:
                     kind = {"view": "view", "do": "do", "create-as": "query"}.get(stmt.kind, "dml")
-                    units.append(Unit(fi, stmt.index, kind, at))
+                    units.append(Unit(fi, stmt.index, kind, at, path=tuple(ctx.path)))
             elif stmt.kind == "trigger" and stmt.body is not None:
-                units.append(Unit(fi, stmt.index, "trigger-when", take()))
+                units.append(Unit(fi, stmt.index, "trigger-when", take(), path=tuple(ctx.path)))
             elif stmt.kind == "function":
                 key = _routine_key(stmt.node, ctx.create_schema)
                 supersede([key])

@@ -24,6 +24,9 @@ class Unit:
     kind: str  # "routine" | "do" | "view" | "query" (CREATE TABLE AS) | "dml"
     catalog: int  # index of the catalog snapshot (0 = final)
     schema: str | None = None  # where an unqualified CREATE FUNCTION put the routine
+    # The session search_path when the statement ran (SET search_path in the file), for
+    # views, DO blocks and file-level statements; routine bodies use the configured one.
+    path: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -45,6 +48,8 @@ def check_unit(
     unit: Unit, sql: SqlFile, catalog: Catalog, search_path: tuple[str, ...]
 ) -> UnitResult:
     stmt = sql.statements[unit.stmt]
+    if unit.path is not None:
+        search_path = unit.path
     if unit.kind == "routine":
         return _routine(sql, stmt, catalog, search_path, unit.schema)
     if unit.kind == "do":
