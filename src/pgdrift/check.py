@@ -8,7 +8,16 @@ DDL of every file in order (the way migrations run); check every PL/pgSQL / SQL 
 body against the final catalog (bodies are resolved when they run), trigger functions once
 per table a CREATE TRIGGER attaches them to, and views / file-level DML against the catalog
 as it stands at their position. Per-file results are cached (file content + catalog
-fingerprint + pgdrift version); the checks run on every core.
+fingerprint + pgdrift's code); the checks run on every core. See :mod:`pgdrift.checker`.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.sql").write_text(
+...     "CREATE TABLE jobs (id int, error_message text);\n"
+...     "UPDATE jobs SET error = 'x';\n")
+>>> result = check_paths([str(folder)], Config(cache=False))
+>>> [(d.code, d.span.line, d.span.col, d.help) for d in result.diagnostics]
+[('PGD101', 2, 17, 'did you mean "error_message"?')]
 """
 
 from __future__ import annotations

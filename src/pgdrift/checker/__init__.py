@@ -1,11 +1,14 @@
 """The checking pipeline behind :func:`pgdrift.check.check_paths`.
 
 1. split every file into statements (pglast); syntax errors become PGD001;
-2. build the catalog: ``expected_schema/`` DDL, then every file's DDL in order; views,
-   DO blocks and file-level DML see a snapshot of the catalog at their position, routine
-   bodies the final catalog;
-3. check each unit (serially, or on every core with forked workers), per-file results
-   cached by file content + catalog fingerprint + pgdrift version.
+2. build the catalog: ``expected_schema/`` DDL, then every file's DDL in order, the way
+   migrations run. Views, DO blocks, trigger WHEN conditions and file-level DML see a
+   snapshot of the catalog at their position (and the session search_path there); routine
+   bodies see the final catalog, since they are resolved when they run -- except a
+   routine redefined or dropped later, which is checked against the relations of its time;
+3. check each unit (serially, or on every core with forked workers). Results are cached
+   per file, keyed by the file's content, the DDL before it, the final DDL, the
+   search_path and a fingerprint of pgdrift's own code; an unchanged run is one lookup.
 """
 
 from __future__ import annotations
