@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -185,3 +186,39 @@ def test_startup_failure_reports_the_server_log(tmp_path: Path, local_install: P
 
     with pytest.raises(LaunchError, match="shared_buffers"):
         start_server(local_install, settings={"shared_buffers": "not-a-size"})
+
+
+def test_unreachable_binaries_are_copied_where_the_server_user_can_reach_them(
+    tmp_path: Path,
+) -> None:
+    from pgdrift.harness.launcher import _accessible_install
+
+    user = run_as_user()
+    if user is None:  # not root: the server runs as us and reaches what we reach
+        assert unreachable_parent(tmp_path, user) is None
+        return
+    private = tmp_path / "home"
+    (private / "prefix" / "bin").mkdir(parents=True)
+    (private / "prefix" / "share").mkdir()
+    for exe in ("postgres", "initdb"):
+        script = private / "prefix" / "bin" / exe
+        script.write_text("#!/bin/sh\necho 'postgres (PostgreSQL) 99.1'\n")
+        script.chmod(0o755)
+    private.chmod(0o700)
+    fake = PgInstall(
+        private / "prefix" / "bin", f"postgres (PostgreSQL) 99.1 {tmp_path}", "99.1", 99
+    )
+    assert unreachable_parent(fake.postgres, user) is not None
+    cache = Path(tempfile.mkdtemp(prefix="pgdrift-cache-test-", dir="/var/tmp"))
+    cache.chmod(0o755)
+    try:
+        copied = _accessible_install(fake, cache, user)
+        assert copied.bindir != fake.bindir
+        assert unreachable_parent(copied.postgres, user) is None
+        assert (copied.bindir.parent / "share").is_dir()
+        assert os.access(copied.postgres, os.X_OK)
+        assert _accessible_install(fake, cache, user) == copied  # copied once
+    finally:
+        import shutil
+
+        shutil.rmtree(cache, ignore_errors=True)
