@@ -13,8 +13,8 @@ fingerprint + pgdrift's code); the checks run on every core. See :mod:`pgdrift.c
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "a.sql").write_text(
-...     "CREATE TABLE jobs (id int, error_message text);\n"
-...     "UPDATE jobs SET error = 'x';\n")
+...     "CREATE TABLE jobs (id int, error_message text);\\n"
+...     "UPDATE jobs SET error = 'x';\\n")
 >>> result = check_paths([str(folder)], Config(cache=False))
 >>> [(d.code, d.span.line, d.span.col, d.help) for d in result.diagnostics]
 [('PGD101', 2, 17, 'did you mean "error_message"?')]

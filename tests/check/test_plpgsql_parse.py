@@ -82,5 +82,8 @@ def test_string_constants() -> None:
 
 
 def test_doctests() -> None:
-    for module in (plpgsql, files, support):
+    import pgdrift.analysis.routine as routine
+    import pgdrift.check as check
+
+    for module in (plpgsql, files, support, routine, check):
         assert doctest.testmod(module).failed == 0
