@@ -152,18 +152,32 @@ def generate(root: Path, n: int) -> tuple[list[Path], int]:
 
 
 _TIMER = """
-import json, sys, time
+import json, resource, sys, time
 t0 = time.perf_counter()
 from pgdrift.check import check_paths
 from pgdrift.config import Config
 import pgdrift.analysis.resolve, pgdrift.checker
+def cpu():
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF),
+                  resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 t1 = time.perf_counter()
+c1 = cpu()
 cfg = Config(cache=True, cache_dir=sys.argv[2], jobs=int(sys.argv[3]))
 r = check_paths([sys.argv[1]], cfg)
 t2 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "check": t2 - t1, "findings": len(r.diagnostics),
+print(json.dumps({"import": t1 - t0, "check": t2 - t1, "cpu": cpu() - c1,
+                  "findings": len(r.diagnostics),
                   "functions": r.stats.functions, "cached": r.stats.cached_files}))
 """
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_pgdrift(folder: Path, cache_dir: Path, jobs: int) -> dict[str, float]:
@@ -204,6 +218,8 @@ def time_plpgsql_check(files: list[Path]) -> dict[str, float] | None:
             for f in files:
                 conn.execute(f.read_text())
         with psycopg.connect(server.dsn, autocommit=True) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            c0 = _proc_cpu(backend)
             t0 = time.perf_counter()
             rows = conn.execute(
                 """SELECT p.oid::regprocedure, c.level, c.message
@@ -213,8 +229,9 @@ def time_plpgsql_check(files: list[Path]) -> dict[str, float] | None:
                     WHERE p.pronamespace = 'public'::regnamespace"""
             ).fetchall()
             elapsed = time.perf_counter() - t0
+            cpu = _proc_cpu(backend) - c0
         errors = sum(1 for r in rows if r[1] == "error")
-        return {"check": elapsed, "findings": float(errors)}
+        return {"check": elapsed, "cpu": cpu, "findings": float(errors)}
     finally:
         server.stop()
 
@@ -244,10 +261,12 @@ def main() -> None:
             print(
                 f"  pgdrift cold ({args.jobs or os.cpu_count()} jobs)     {cold['check']:7.3f} s"
                 f"  {n / cold['check']:8.0f} functions/s  {cold['findings']:.0f} findings"
+                f"  (cpu {cold['cpu']:.3f} s)"
             )
             print(
                 f"  pgdrift cold (1 job)      {serial['check']:7.3f} s"
                 f"  {n / serial['check']:8.0f} functions/s"
+                f"  (cpu {serial['cpu']:.3f} s)"
             )
             print(
                 f"  pgdrift cached            {warm['check']:7.3f} s"
@@ -261,9 +280,11 @@ def main() -> None:
             print(
                 f"  plpgsql_check (in PG 15)  {peer['check']:7.3f} s"
                 f"  {n / peer['check']:8.0f} functions/s  {peer['findings']:.0f} findings"
+                f"  (backend cpu {peer['cpu']:.3f} s)"
             )
             print(
-                f"  ratios: cold / plpgsql_check = {cold['check'] / peer['check']:.2f}, "
+                f"  ratios: cold / plpgsql_check = {cold['check'] / peer['check']:.2f} wall, "
+                f"{serial['cpu'] / max(peer['cpu'], 1e-3):.2f} cpu (1 job); "
                 f"cached / plpgsql_check = {warm['check'] / peer['check']:.1%}"
             )
     finally:
