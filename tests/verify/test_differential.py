@@ -81,7 +81,7 @@ def statement(draw: st.DrawFn, schema: list[Table]) -> list[Part]:
         ]  # fmt: skip
     if kind == "update":
         return [
-            f"  UPDATE {t.name} SET ", Ref(c1), " = ", Ref(c1), " WHERE ", Ref(c2),
+            "  UPDATE ", Ref(t.name), " SET ", Ref(c1), " = ", Ref(c1), " WHERE ", Ref(c2),
             " IS NOT NULL AND id = p_id;\n",
         ]  # fmt: skip
     if kind == "insert":
@@ -98,7 +98,7 @@ def statement(draw: st.DrawFn, schema: list[Table]) -> list[Part]:
         u = draw(st.sampled_from(schema))
         d = _col(draw, u)
         return [
-            f"  SELECT count(*) INTO n FROM {t.name} a JOIN {u.name} b ON a.id = b.id\n",
+            "  SELECT count(*) INTO n FROM ", Ref(t.name), " a JOIN ", Ref(u.name), " b ON a.id = b.id\n",
             "    WHERE a.", Ref(c1), " IS NOT NULL AND b.", Ref(d), " IS NULL;\n",
         ]  # fmt: skip
     return [
