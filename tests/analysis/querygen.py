@@ -34,7 +34,17 @@ def generate(rnd: random.Random, depth: int = 0, outer: tuple[Item, ...] = ()) -
     for i in range(rnd.randint(1, 3)):
         alias = f"t{depth}{i}"
         kind = rnd.random()
-        if kind < 0.55:
+        if kind < 0.1 and depth == 0:
+            # a parenthesized join tree: both tables stay visible to the outer query
+            t1, t2 = rnd.choice(list(TABLES)), rnd.choice(list(TABLES))
+            a1, a2 = f"{alias}a", f"{alias}b"
+            on = (
+                f"{a2}.{rnd.choice(TABLES[t2])} = {rnd.choice([a1, a2] + [a for a, _ in items])}.id"
+            )
+            item = f"({t1} {a1} JOIN {t2} {a2} ON {on})"
+            items.append((a1, TABLES[t1]))
+            alias, cols = a2, TABLES[t2]
+        elif kind < 0.55:
             t = rnd.choice(list(TABLES))
             cols = TABLES[t]
             if rnd.random() < 0.2:

@@ -14,7 +14,7 @@ from pgdrift.source import SourceFile
 
 from .querygen import DDL, generate
 
-PARSE_TIME = {"PGD101", "PGD102", "PGD104", "PGD105", "PGD108", "PGD109"}
+PARSE_TIME = {"PGD101", "PGD102", "PGD104", "PGD105", "PGD108", "PGD109", "PGD110"}
 
 
 def test_generated_statements_agree_with_postgres(pgdrift_make_db) -> None:

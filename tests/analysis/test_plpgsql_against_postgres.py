@@ -20,7 +20,7 @@ CREATE TABLE b (id int UNIQUE, a_id int, y int, w int);
 """
 TABLES = {"a": ["id", "x", "y", "z"], "b": ["id", "a_id", "y", "w"]}
 VARIABLES = ["id", "x", "v_a", "n", "w", "q"]
-ERRORS = {"PGD101", "PGD102", "PGD103", "PGD104", "PGD105", "PGD106", "PGD108", "PGD109"}
+ERRORS = {"PGD101", "PGD102", "PGD103", "PGD104", "PGD105", "PGD106", "PGD108", "PGD109", "PGD110"}
 
 
 def _statement(rnd: random.Random) -> tuple[list[str], str]:

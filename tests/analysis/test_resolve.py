@@ -55,6 +55,15 @@ STATEMENTS: list[Case] = [
         [("PGD101", "c.idd"), ("PGD101", "j.idd")],
     ),
     ("SELECT x.state, x.id FROM (chunked_sync_jobs JOIN sync_jobs USING (id)) AS x", []),
+    (
+        "SELECT c.id FROM ((chunked_sync_jobs c JOIN sync_jobs j ON j.id = c.job_id) "
+        "LEFT JOIN accounts a ON a.id = c.job_id) JOIN accounts a2 ON a2.id = c.id",
+        [],
+    ),
+    (
+        "SELECT 1 FROM accounts x, (chunked_sync_jobs c JOIN sync_jobs j ON j.id = x.id)",
+        [("PGD102", "x.id")],
+    ),
     # ON sees only its own join tree; USING/NATURAL merge groups
     (
         "SELECT 1 FROM accounts a, chunked_sync_jobs c JOIN sync_jobs j ON j.account_id = a.id",
@@ -404,6 +413,21 @@ STATEMENTS: list[Case] = [
     ("SELECT c.a FROM chunked_sync_jobs c(a, b)", []),
     ("WITH k(a, b) AS (SELECT 1) SELECT a FROM k", [("PGD109", "k")]),
     ("SELECT g.n FROM generate_series(1, 3) AS g(n, m)", [("PGD109", "g")]),
+    # -- types (PGD110) ------------------------------------------------------------------
+    (
+        "SELECT 'queued'::job_state, 'done'::public.job_state, NULL::address, NULL::chunked_sync_jobs",
+        [],
+    ),
+    (
+        "SELECT 'pg_class'::regclass, 'x'::tsvector, 1::oid, '{}'::jsonb, '{queued}'::job_state[]",
+        [],
+    ),
+    ("SELECT 'queue'::job_state", [("PGD107", "'queue'")]),
+    ("SELECT 'queued'::job_stat", [("PGD110", "job_stat")]),
+    ("SELECT CAST('x' AS public.job_stat)", [("PGD110", "public.job_stat")]),
+    ("SELECT 'x'::nowhere.t", []),
+    ("SELECT 'a'::citext", [("PGD110", "citext")]),
+    ("SELECT r.a FROM jsonb_to_recordset('[]') AS r(a job_stat)", [("PGD110", "job_stat")]),
     # -- DDL and others ------------------------------------------------------------------
     ("DROP TABLE IF EXISTS nothing_here", []),
     ("TRUNCATE chunked_sync_jobs", []),

@@ -28,6 +28,11 @@ def builtin_names() -> frozenset[str]:
     return _builtins.builtin_function_names() if _builtins is not None else frozenset()
 
 
+def is_builtin_type(name: str) -> bool:
+    """True for a built-in type name (also when the built-in list is missing: cannot know)."""
+    return True if _builtins is None else _builtins.is_builtin_type(name)
+
+
 def builtin_relation(name: str, schema: str | None) -> Relation | None:
     if _builtins is None:
         return None
@@ -82,6 +87,24 @@ EXTENSION_FUNCTIONS: dict[str, str] = {
     **dict.fromkeys(("hstore", "akeys", "avals", "skeys", "svals", "hstore_to_json"), "hstore"),
     **dict.fromkeys(("subltree", "subpath", "nlevel", "lca", "text2ltree", "ltree2text"), "ltree"),
 }  # fmt: skip
+
+
+# Types of common extensions, for a helpful message when the extension is not created.
+EXTENSION_TYPES: dict[str, str] = {
+    "citext": "citext",
+    "hstore": "hstore",
+    "ltree": "ltree",
+    "lquery": "ltree",
+    "cube": "cube",
+    "vector": "vector",
+    "halfvec": "vector",
+    "geometry": "postgis",
+    "geography": "postgis",
+    "box2d": "postgis",
+    "isbn": "isn",
+    "ean13": "isn",
+    "seg": "seg",
+}
 
 
 def _call_accepts(fn: Function, nargs: int) -> bool:

@@ -225,8 +225,9 @@ class QueryWalker(RefWalker):
         self.joins(node.args.get("joins") or (), scope, ctes)
 
     def add_item_with_joins(self, item: exp.Expr, scope: Scope, ctes: Ctes) -> None:
-        """A FROM/USING item; in UPDATE … FROM and DELETE … USING sqlglot hangs the JOINs
-        that follow it on the item itself."""
+        """A FROM/USING item (it starts a join tree); in UPDATE … FROM and DELETE … USING
+        sqlglot hangs the JOINs that follow it on the item itself."""
+        scope.segment = len(scope.sources)
         self.add_item(item, scope, ctes)
         if not (isinstance(item, exp.Subquery) and _is_join_tree(item)):
             self.joins(item.args.get("joins") or (), scope, ctes)
@@ -234,24 +235,26 @@ class QueryWalker(RefWalker):
     def joins(self, joins: list[exp.Expr] | tuple[()], scope: Scope, ctes: Ctes) -> None:
         """Add JOINed items; each ON / USING sees only its own join tree (the items since
         the last comma), as Postgres scopes them."""
-        segment = max(0, len(scope.sources) - 1)
         for join in joins:
             before = len(scope.sources)
             if _is_comma(join):
-                segment = before
+                scope.segment = before
+            segment = scope.segment
             src = self.add_item(join.this, scope, ctes)
             left = scope.sources[segment:before]
+            # the joined item's sources (several for a parenthesized join tree)
+            right = scope.sources[before:] or [src]
             using = join.args.get("using")
             if using:
                 for ident in using:
                     name = fold(ident)
-                    self._check_using(name, ident, src, left)
-                    self._merge(name, ident, src, left, scope)
+                    self._check_using(name, ident, right, left)
+                    self._merge(name, ident, right, left, scope)
             if str(join.args.get("method") or "").upper() == "NATURAL" and src.columns:
                 common = {c for s in left for c in (s.columns or ())}
                 for name in src.columns:
                     if name in common:
-                        self._merge(name, join, src, left, scope)
+                        self._merge(name, join, right, left, scope)
             if join.args.get("on") is not None:
                 view = Scope(
                     scope.sources[segment:],
@@ -262,22 +265,27 @@ class QueryWalker(RefWalker):
                 self.expr(join.args["on"], view, ctes)
 
     def _merge(
-        self, name: str, node: exp.Expr, src: Source, left: list[Source], scope: Scope
+        self, name: str, node: exp.Expr, right: list[Source], left: list[Source], scope: Scope
     ) -> None:
-        holders = [s for s in left if s.has(name)]
         group = scope.merged.get(name, set())
-        distinct = [s for s in holders if id(s) not in group]
-        if len(distinct) + (1 if len(distinct) < len(holders) else 0) > 1:
-            self.report(
-                AmbiguousColumn,
-                f'common column name "{name}" appears more than once in left table',
-                node if not isinstance(node, exp.Join) else node.this,
-                "qualify the join with ON instead of USING / NATURAL",
-            )
-        scope.merge(name, [*holders, src])
+        holders: list[Source] = []
+        for side, sources in (("left", left), ("right", right)):
+            found = [s for s in sources if s.has(name)]
+            distinct = [s for s in found if id(s) not in group]
+            if len(distinct) + (1 if len(distinct) < len(found) else 0) > 1:
+                self.report(
+                    AmbiguousColumn,
+                    f'common column name "{name}" appears more than once in {side} table',
+                    node if not isinstance(node, exp.Join) else node.this,
+                    "qualify the join with ON instead of USING / NATURAL",
+                )
+            holders.extend(found)
+        scope.merge(name, holders)
 
-    def _check_using(self, name: str, ident: exp.Expr, src: Source, before: list[Source]) -> None:
-        for side, sources in (("right", [src]), ("left", before)):
+    def _check_using(
+        self, name: str, ident: exp.Expr, right: list[Source], left: list[Source]
+    ) -> None:
+        for side, sources in (("right", right), ("left", left)):
             if any(s.has(name) is None for s in sources):
                 continue
             if not any(s.has(name) for s in sources):
@@ -465,6 +473,9 @@ class QueryWalker(RefWalker):
             else []
         )
         if defs:
+            for c in defs:
+                if c.args.get("kind") is not None:
+                    self.check_type(c.args["kind"])
             cols = tuple(fold(c.this) for c in defs)
             types = tuple(
                 pg_type_name(c.args["kind"]) if c.args.get("kind") else None for c in defs

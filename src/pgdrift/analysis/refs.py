@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from pgdrift.analysis.env import Env, Finding, Variable
-from pgdrift.analysis.functions import check_call
+from pgdrift.analysis.functions import EXTENSION_TYPES, check_call, is_builtin_type
 from pgdrift.analysis.scopes import Scope, Source, allowed_values
 from pgdrift.analysis.suggest import closest, did_you_mean
 from pgdrift.catalog.model import Relation
@@ -23,6 +23,7 @@ from pgdrift.rules.pgd105_ambiguous_column import AmbiguousColumn
 from pgdrift.rules.pgd106_variable_conflict import VariableConflict
 from pgdrift.rules.pgd107_disallowed_literal import DisallowedLiteral
 from pgdrift.rules.pgd108_wrong_argument_count import WrongArgumentCount
+from pgdrift.rules.pgd110_unknown_type import UnknownType
 
 if TYPE_CHECKING:
     from pgdrift.rules.base import Rule
@@ -118,7 +119,10 @@ class RefWalker:
         if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge)):
             self.query(node, scope, ctes)
             return
-        if isinstance(node, (exp.ColumnDef, exp.DataType, exp.TableAlias, exp.Identifier)):
+        if isinstance(node, exp.DataType):
+            self.check_type(node)
+            return
+        if isinstance(node, (exp.ColumnDef, exp.TableAlias, exp.Identifier)):
             return
         if isinstance(node, exp.Dot):
             if isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Anonymous):
@@ -149,6 +153,8 @@ class RefWalker:
         elif isinstance(node, exp.In) and not node.args.get("query"):
             for item in node.expressions:
                 self.check_compared_literal(node.this, item)
+        elif isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal):
+            self.check_cast_literal(node)
         elif isinstance(node, exp.Case) and node.this is not None:
             for branch in node.args.get("ifs") or ():
                 self.check_compared_literal(node.this, branch.this)
@@ -448,6 +454,60 @@ class RefWalker:
                     start = first["start"] - self.shift
             return start, end
         return self.span(span_node)
+
+    # -- types -----------------------------------------------------------------------
+
+    def check_type(self, datatype: exp.Expr) -> None:
+        """A user-defined type name must exist (built-in, enum, domain, composite, table)."""
+        while datatype.this == exp.DataType.Type.ARRAY and datatype.expressions:
+            datatype = datatype.expressions[0]
+        if datatype.this != exp.DataType.Type.USERDEFINED:
+            return
+        kind = datatype.args.get("kind")
+        if isinstance(kind, exp.Identifier):
+            schema, name = None, fold(kind)
+        elif isinstance(kind, exp.Dot) and isinstance(kind.expression, exp.Identifier):
+            schema, name = fold(kind.this), fold(kind.expression)
+        else:
+            return
+        if schema in (None, "pg_catalog") and is_builtin_type(name):
+            return
+        if self.catalog.find_type(name, schema, self.search_path) is not None:
+            return
+        if schema is None and (name in self.env.temp_relations or name in self.created):
+            return
+        if schema is not None and schema not in self.catalog.schemas and schema != "pg_catalog":
+            return  # a schema pgdrift has never seen
+        if schema is None and self.catalog.extensions:
+            return  # could come from an installed extension
+        qual = f"{schema}.{name}" if schema else name
+        ext = EXTENSION_TYPES.get(name)
+        if ext is not None:
+            help_: str | None = (
+                f'{name} comes from the extension "{ext}": '
+                f'add CREATE EXTENSION IF NOT EXISTS "{ext}" to the schema'
+            )
+        else:
+            pool = [k[1] for k in (*self.catalog.enums, *self.catalog.domains)]
+            pool += [k[1] for k in self.catalog.relations]
+            help_ = did_you_mean(name, pool)
+        self.report(UnknownType, f'type "{qual}" does not exist', kind, help_)
+
+    def check_cast_literal(self, node: exp.Cast) -> None:
+        """``'complete'::job_status``: the literal must be a value of the enum/domain."""
+        to = node.args.get("to")
+        if not isinstance(to, exp.DataType) or to.this != exp.DataType.Type.USERDEFINED:
+            return
+        kind = to.args.get("kind")
+        if isinstance(kind, exp.Identifier):
+            type_name = fold(kind)
+        elif isinstance(kind, exp.Dot):
+            type_name = f"{fold(kind.this)}.{fold(kind.expression)}"
+        else:
+            return
+        allowed = allowed_values(self.catalog, self.search_path, type_name)
+        if allowed is not None:
+            self._check_literal(type_name, allowed, node.this, "cast to")
 
     # -- literals --------------------------------------------------------------------
 

@@ -342,6 +342,8 @@ def _create(tree: exp.Create, walker: Walker) -> Resolution:
             elif isinstance(col, exp.ColumnDef):
                 kind_node = col.args.get("kind")
                 ctype = pg_type_name(kind_node) if kind_node is not None else "text"
+                if kind_node is not None:
+                    walker.check_type(kind_node)
                 columns.append(Column(fold(col.this), ctype))
     query = tree.expression
     if query is not None and isinstance(query, (exp.Query, exp.Subquery)):

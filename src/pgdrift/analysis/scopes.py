@@ -70,6 +70,8 @@ class Scope:
     merged: dict[str, set[int]] = field(default_factory=dict)
     # FROM items of this level a JOIN … ON cannot see (listed before a comma)
     hidden: list[Source] = field(default_factory=list)
+    # index in ``sources`` where the current comma-separated FROM item (join tree) starts
+    segment: int = 0
     # Output-column names usable by bare names in ORDER BY / GROUP BY.
     output_names: set[str] = field(default_factory=set)
 
