@@ -6,7 +6,6 @@ flags override them. Exit codes: 0 clean, 1 findings, 2 usage or internal error.
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections import Counter
@@ -122,17 +121,11 @@ def resolve_paths(paths: Sequence[str], config: Config) -> list[str]:
 
 
 def run_checker(paths: list[str], config: Config, progress: bool) -> Any:
-    """Call :func:`pgdrift.check.check_paths`, with a progress display when it takes one."""
-    from pgdrift import check as check_module
+    """:func:`pgdrift.check.check_paths` with a progress display (only on a terminal)."""
+    from pgdrift.check import check_paths
 
-    check_paths = getattr(check_module, "check_paths", None)
-    if check_paths is None:
-        fail("internal error: this build of pgdrift has no checker (pgdrift.check.check_paths)")
-    takes_progress = "progress" in inspect.signature(check_paths).parameters
     with Progress("checking", enabled=progress) as bar:
-        if takes_progress:
-            return check_paths(paths, config, progress=bar if bar.enabled else None)
-        return check_paths(paths, config)
+        return check_paths(paths, config, progress=bar if bar.enabled else None)
 
 
 def postprocess(
