@@ -29,6 +29,8 @@ from pgdrift.source import SourceFile, Span
 _DIRECTIVE = re.compile(r"--[ \t]*pgdrift[ \t]*:[ \t]*(?P<rest>[^\r\n]*)", re.IGNORECASE)
 _FORM = re.compile(r"(?P<kind>ignore-file|ignore)(?P<ws>[ \t]*)(?P<open>\[)?", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\s,]+")
+# one word, then a "[" or the end of the comment: a directive, possibly misspelt
+_DIRECTIVE_LIKE = re.compile(r"[\w-]+[ \t]*(\[|$)")
 
 
 @dataclass
@@ -66,6 +68,8 @@ def parse_suppressions(source: SourceFile) -> tuple[list[Suppression], list[Diag
         comment_span = source.span(match.start(), match.end())
         line = comment_span.line
         form = _FORM.match(rest)
+        if form is None and not _DIRECTIVE_LIKE.match(rest):
+            continue  # prose that happens to start with "pgdrift:", not a directive
         if form is None:
             word = rest.split("[")[0].strip() or "(nothing)"
             malformed.append(

@@ -72,6 +72,14 @@ def test_malformed_suppressions(comment: str, fragment: str) -> None:
     assert bad[0].span is not None and bad[0].span.line == 1
 
 
+def test_prose_after_pgdrift_colon_is_not_a_directive() -> None:
+    src = SourceFile(
+        "a.sql", "-- pgdrift: this file is checked in CI\nselect 1; -- pgdrift: ignor\n"
+    )
+    sups, bad = parse_suppressions(src)
+    assert sups == [] and [d.message for d in bad] == ['unknown pgdrift directive "ignor"']
+
+
 def test_disabled_rules_are_not_reported_unused_and_meta_rules_obey_config() -> None:
     src = SourceFile(
         "a.sql", "select 1; -- pgdrift: ignore[PGD102]\nselect 2; -- pgdrift: ignore[PGD11]\n"
