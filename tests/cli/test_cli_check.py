@@ -206,3 +206,20 @@ def test_github_format_writes_the_job_summary(
     summary.unlink()
     run("--format", "github")
     assert not summary.exists()
+
+
+def test_unexpected_exception_is_one_line_exit_2(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("pgdrift.check.check_paths", broken)
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "pgdrift: error: internal error: RuntimeError: boom (set PGDRIFT_DEBUG=1 for the traceback)"
+    ]
+    monkeypatch.setenv("PGDRIFT_DEBUG", "1")
+    result = run()
+    assert result.exit_code == 2 and "Traceback" in result.stderr
