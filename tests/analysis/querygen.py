@@ -99,3 +99,75 @@ def generate(rnd: random.Random, depth: int = 0, outer: tuple[Item, ...] = ()) -
             where += f" AND EXISTS ({generate(rnd, depth + 1, tuple(items))})"
     order = f" ORDER BY {ref()}" if rnd.random() < 0.3 else ""
     return f"{with_sql}SELECT {select} FROM {''.join(parts)}{where}{order}"
+
+
+FUNCTIONS = [
+    "lower(y::text)",
+    "coalesce(x, 1)",
+    "abs(x)",
+    "abs(x, 1)",
+    "nosuch(x)",
+    "greatest(x, y)",
+    "round(x::numeric, 2)",
+    "jsonb_build_object('a', x)",
+    "nullif(x, 1)",
+    "date_trunc('day', now())",
+]
+
+
+def _column(rnd: random.Random, table: str) -> str:
+    return rnd.choice(TABLES[table] + (["q"] if rnd.random() < 0.1 else []))
+
+
+def generate_dml(rnd: random.Random) -> str:
+    """UPDATE … FROM (… JOIN …), DELETE … USING, INSERT … SELECT, set operations, function
+    calls, DISTINCT ON with correlated subqueries, recursive CTEs."""
+    t, u, v = rnd.sample(list(TABLES), 3)
+    k = rnd.random()
+    col = _column
+    if k < 0.15:
+        return (
+            f"UPDATE {t} AS m SET {col(rnd, t)} = o.{col(rnd, u)} FROM {u} o "
+            f"WHERE o.{col(rnd, u)} = m.{col(rnd, t)} RETURNING m.{col(rnd, t)}, "
+            f"{rnd.choice(ALL_COLUMNS)}"
+        )
+    if k < 0.3:
+        join = rnd.choice(["JOIN", "LEFT JOIN"])
+        on_alias = rnd.choice(["o", "m", "p"])
+        return (
+            f"UPDATE {t} AS m SET {col(rnd, t)} = o.{col(rnd, u)} FROM {u} o {join} {v} p "
+            f"ON p.{col(rnd, v)} = {on_alias}.{col(rnd, u)} WHERE o.{col(rnd, u)} = m.{col(rnd, t)}"
+        )
+    if k < 0.45:
+        target = rnd.choice(["m.", ""])
+        return (
+            f"DELETE FROM {t} m USING {u} o WHERE o.{col(rnd, u)} = {target}{col(rnd, t)} "
+            f"RETURNING {rnd.choice(ALL_COLUMNS)}"
+        )
+    if k < 0.6:
+        cols = [c if rnd.random() > 0.1 else c + "x" for c in rnd.sample(TABLES[t], 2)]
+        outs = ", ".join(col(rnd, u) for _ in range(rnd.choice([1, 2, 2, 2, 3])))
+        return (
+            f"INSERT INTO {t} ({', '.join(cols)}) SELECT {outs} FROM {u} "
+            f"WHERE {rnd.choice(ALL_COLUMNS)} > 0 RETURNING {rnd.choice(ALL_COLUMNS)}"
+        )
+    if k < 0.7:
+        return (
+            f"SELECT {col(rnd, t)} FROM {t} UNION ALL SELECT {col(rnd, u)} FROM {u} "
+            f"ORDER BY {rnd.choice(ALL_COLUMNS)}"
+        )
+    if k < 0.8:
+        c = col(rnd, t)
+        return f"SELECT {rnd.choice(FUNCTIONS)} AS f, {c} FROM {t} GROUP BY 1, 2 ORDER BY f"
+    if k < 0.9:
+        c = col(rnd, t)
+        return (
+            f"SELECT DISTINCT ON ({c}) {c} AS o, (SELECT max({col(rnd, u)}) FROM {u} "
+            f"WHERE {u}.{col(rnd, u)} = {t}.{col(rnd, t)}) AS m FROM {t} ORDER BY {c}, m"
+        )
+    inner = rnd.choice(["m", "x", "r.x", "r.m"])
+    return (
+        f"WITH RECURSIVE r(n, {rnd.choice(['m', 'x'])}) AS (SELECT 1, {col(rnd, t)} FROM {t} "
+        f"UNION ALL SELECT n + 1, {inner} FROM r WHERE n < 3) "
+        f"SELECT {rnd.choice(['n', 'm', 'x', 'r.n'])} FROM r"
+    )
