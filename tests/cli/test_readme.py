@@ -46,3 +46,14 @@ def test_readme_pytest_snippet_runs(tmp_path: Path, capsys) -> None:
     assert 'did you mean "chunk_index"?' in capsys.readouterr().out
     (root / "sql" / "020_functions.sql").write_text(FIXED_SQL)
     test()
+
+
+def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    from pgdrift.config import load_config
+
+    text = README.read_text("utf-8")
+    start = text.index("```toml\n") + len("```toml\n")
+    (tmp_path / "pyproject.toml").write_text(text[start : text.index("```", start)])
+    config = load_config(tmp_path)
+    assert config.unknown_keys == ()
+    assert config.fail_on == "warning" and config.per_file_ignores
