@@ -25,6 +25,7 @@ from typing import Any
 from pgdrift import __version__
 from pgdrift.catalog.model import Catalog
 from pgdrift.checker.cache import Cache
+from pgdrift.checker.ddl_refs import wants_check
 from pgdrift.checker.units import Unit, UnitResult, check_unit
 from pgdrift.config import Config
 from pgdrift.diagnostic import Diagnostic
@@ -183,12 +184,17 @@ def _build(
                 units.append(Unit(fi, stmt.index, "routine", 0, ctx.create_schema))
             elif type(stmt.node).__name__ == "DropStmt":
                 supersede(_dropped_routines(stmt.node, ctx.create_schema))
+            phase = wants_check(stmt.node) if stmt.kind == "other" else None
+            if phase == "before":
+                units.append(_ddl_unit(fi, stmt.index, catalog, catalogs, ctx))
             if not plain and stmt.kind != "do":
                 ctx.base_offset = stmt.base
                 diags.extend(_apply(apply_statement, catalog, stmt, sql, ctx))
                 snapshot = None
                 if stmt.kind not in ("function", "trigger"):
                     relations_now = None
+            if phase == "after":
+                units.append(_ddl_unit(fi, stmt.index, catalog, catalogs, ctx))
                 text = stmt.text
                 if stmt.kind == "function" and stmt.body is not None:
                     text = text.replace(stmt.body.text, "")
@@ -198,6 +204,12 @@ def _build(
         ddl_diags.append(diags)
     digests.append(digest)
     return catalogs, units, ddl_diags, digests
+
+
+def _ddl_unit(fi: int, index: int, catalog: Catalog, catalogs: list[Catalog], ctx: Any) -> Unit:
+    """A DDL statement's column references, against the relations as they are now."""
+    catalogs.append(Catalog(relations=dict(catalog.relations)))
+    return Unit(fi, index, "ddl", len(catalogs) - 1, path=tuple(ctx.path))
 
 
 def _apply(apply_statement: Any, catalog: Catalog, stmt: Any, sql: SqlFile, ctx: Any) -> Any:

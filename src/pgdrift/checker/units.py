@@ -21,7 +21,7 @@ from pgdrift.parse.plpgsql import parse_do, parse_function
 class Unit:
     file: int  # index of the file
     stmt: int  # index of the statement in the file
-    kind: str  # "routine" | "do" | "view" | "query" (CREATE TABLE AS) | "dml"
+    kind: str  # "routine" | "do" | "view" | "query" (CREATE TABLE AS) | "dml" | "ddl" | …
     catalog: int  # index of the catalog snapshot (0 = final)
     schema: str | None = None  # where an unqualified CREATE FUNCTION put the routine
     # The session search_path when the statement ran (SET search_path in the file), for
@@ -54,6 +54,10 @@ def check_unit(
         return _routine(sql, stmt, catalog, search_path, unit.schema)
     if unit.kind == "do":
         return _do(sql, stmt, catalog, search_path)
+    if unit.kind == "ddl":
+        from pgdrift.checker.ddl_refs import ddl_references
+
+        return UnitResult(ddl_references(stmt, sql.source, catalog, search_path))
     if unit.kind == "trigger-when":
         return _trigger_when(sql, stmt, catalog, search_path)
     if unit.kind in ("view", "query"):
