@@ -84,6 +84,7 @@ def test_string_constants() -> None:
 def test_doctests() -> None:
     import pgdrift.analysis.routine as routine
     import pgdrift.check as check
+    import pgdrift.checker.ddl_refs as ddl_refs
 
-    for module in (plpgsql, files, support, routine, check):
+    for module in (plpgsql, files, support, routine, check, ddl_refs):
         assert doctest.testmod(module).failed == 0
