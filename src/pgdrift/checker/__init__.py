@@ -288,6 +288,8 @@ def _check_units(
     progress: Callable[[int, int, str], Any] | None,
 ) -> list[UnitResult]:
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    # every worker gets at least half a threshold's worth of units
+    workers = min(workers, max(1, 2 * len(units) // PARALLEL_MIN_UNITS))
     if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
         return _parallel(sqlfiles, catalogs, units, search_path, workers, progress)
     out = []
