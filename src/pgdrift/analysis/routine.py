@@ -94,11 +94,13 @@ def routine_info(
     for opt in node.options or ():
         if opt.defname == "language" and opt.arg is not None:
             language = str(getattr(opt.arg, "sval", "sql")).lower()
-        elif opt.defname == "set" and getattr(opt.arg, "name", None) == "search_path":
-            # SET search_path = a, b (not FROM CURRENT, whose value pgdrift cannot know)
-            if opt.arg.args:
-                values = [getattr(getattr(a, "val", None), "sval", None) for a in opt.arg.args]
-                own_path = tuple(v for v in values if v and v != "$user")
+        elif (
+            opt.defname == "set"
+            and getattr(opt.arg, "name", None) == "search_path"
+            and opt.arg.args  # not FROM CURRENT, whose value pgdrift cannot know
+        ):
+            values = [getattr(getattr(a, "val", None), "sval", None) for a in opt.arg.args]
+            own_path = tuple(v for v in values if v and v != "$user")
     return_type = None
     returns_set = False
     if node.returnType is not None:
