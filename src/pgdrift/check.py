@@ -87,7 +87,7 @@ def collect_files(paths: list[str] | tuple[str, ...], config: Config) -> list[st
 def _sql_files(folder: str) -> list[str]:
     """``*.sql`` files below ``folder``; hidden folders skipped, symlinked folders not
     followed (no loops)."""
-    out = []
+    out: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         out.extend(os.path.join(root, f) for f in files if f.endswith(".sql"))

@@ -74,7 +74,7 @@ def ddl_references(
     if isinstance(node, ast.AlterTableStmt):  # checked before it runs: its own ADD COLUMNs
         for cmd in node.cmds or ():
             if cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
-                names.add(cmd.def_.colname)
+                names.add(str(cmd.def_.colname))
     out: list[Diagnostic] = []
     for name, offset in _references(stmt, node, rel):
         if name not in names:
@@ -99,7 +99,7 @@ def _references(stmt: Statement, node: Any, rel: Relation) -> Iterator[tuple[str
                 yield from _column_refs(expr, rel, base)
     elif isinstance(node, ast.CreateStmt):
         for elt in node.tableElts or ():
-            constraints = [elt] if isinstance(elt, ast.Constraint) else []
+            constraints: list[Any] = [elt] if isinstance(elt, ast.Constraint) else []
             if isinstance(elt, ast.ColumnDef):
                 constraints = list(elt.constraints or ())
             for con in constraints:
@@ -129,10 +129,10 @@ def _column_refs(expr: Any, rel: Relation, base: int) -> Iterator[tuple[str, int
             continue
         if isinstance(item, ast.ColumnRef):
             fields = [getattr(f, "sval", None) for f in item.fields or ()]
-            if any(f is None for f in fields):
+            if not fields or any(not isinstance(f, str) for f in fields):
                 continue  # a star
             if len(fields) == 1 or (len(fields) == 2 and fields[0] == rel.name):
-                yield fields[-1], base + (item.location or 0)
+                yield str(fields[-1]), base + (item.location or 0)
             continue
         for slot in item:
             stack.append(getattr(item, slot))

@@ -243,18 +243,18 @@ def _transition_tables(definition: str | None) -> list[str]:
 
 
 def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
-    """Whether a declared type name is an enum or a domain (a scalar pglast cannot see)."""
+    """Whether a declared type name is a scalar pglast cannot see (True: an enum or a
+    domain), a row type (False: a table, view or composite type) or unknown (None)."""
     from pgdrift.catalog.names import split_qualified
 
-    if not catalog.enums and not catalog.domains:
-        return None
-
-    def scalar(type_text: str) -> bool:
+    def scalar(type_text: str) -> bool | None:
         schema, name = split_qualified(type_text.lower())
         for s in (schema,) if schema else search_path:
             if (s, name) in catalog.enums or (s, name) in catalog.domains:
                 return True
-        return False
+            if (s, name) in catalog.relations:
+                return False
+        return None
 
     return scalar
 

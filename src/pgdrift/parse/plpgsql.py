@@ -149,14 +149,14 @@ def parse_function(
     text: str,
     body_start: int,
     body: str | None = None,
-    scalar_type: Callable[[str], bool] | None = None,
+    scalar_type: Callable[[str], bool | None] | None = None,
 ) -> PlFunction:
     """Parse a CREATE FUNCTION / PROCEDURE ``text`` whose body starts at ``body_start``.
 
     ``body`` is the body as the server sees it (defaults to the text from ``body_start`` to
     the closing delimiter, for dollar-quoted bodies). ``scalar_type`` says whether a
-    declared type name is a user-defined scalar (enum, domain), which pglast would
-    otherwise take for a record. Never raises.
+    declared type name is a user-defined scalar (True: enum, domain — pglast would take it
+    for a record), a row type (False) or unknown (None). Never raises.
     """
     if body is None:
         body = _dollar_body(text, body_start)
@@ -169,6 +169,12 @@ def parse_function(
         except ParseError as exc:
             message = str(exc.args[0]) if exc.args else str(exc)
             fixed = _rewrite(work, body_start, len(body), message, fn.declared_types)
+            if fixed is None and any(key in message for key in _SCALAR_NEEDED):
+                # a variable of a type pglast does not know (an extension's scalar type)
+                # used where only scalars go: declare every unknown type a scalar
+                fixed = _prerewrite(
+                    work, body_start, len(body), _not_a_known_row(scalar_type), fn.declared_types
+                )
             if fixed is None or fixed == work:
                 fn.error = message
                 fn.error_offset = _error_offset(body, message)
@@ -194,7 +200,7 @@ def parse_function(
     return fn
 
 
-def parse_do(body: str, scalar_type: Callable[[str], bool] | None = None) -> PlFunction:
+def parse_do(body: str, scalar_type: Callable[[str], bool | None] | None = None) -> PlFunction:
     """Parse the body of a DO block (wrapped into a function, body offsets unchanged)."""
     tag = "$pgdrift_do$"
     while tag in body:
@@ -219,7 +225,7 @@ def _prerewrite(
     work: str,
     body_start: int,
     body_len: int,
-    scalar_type: Callable[[str], bool] | None,
+    scalar_type: Callable[[str], bool | None] | None,
     declared: dict[str, str],
 ) -> str:
     """Rewrite, before compiling, declarations pglast mis-types without a catalog:
@@ -267,6 +273,26 @@ def _declare_regions(body: str) -> list[tuple[int, int]]:
         end = _BEGIN.search(body, m.end())
         regions.append((m.end(), end.start() if end else len(body)))
     return regions
+
+
+_SCALAR_NEEDED = ("cannot be part of multiple-item INTO list", "is not a scalar variable")
+
+
+def _not_a_known_row(
+    scalar_type: Callable[[str], bool | None] | None,
+) -> Callable[[str], bool]:
+    """A type is taken for a scalar unless it is a built-in (pglast knows those) or the
+    caller knows it is a row type (``scalar_type`` returns False only for those)."""
+    from pgdrift.catalog.builtins import is_builtin_type
+
+    def scalar(type_text: str) -> bool:
+        low = type_text.lower()
+        if low == "record" or is_builtin_type(low):
+            return False
+        known = scalar_type(type_text) if scalar_type is not None else None
+        return True if known is None else known
+
+    return scalar
 
 
 def _fold_ident(ident: str) -> str:
