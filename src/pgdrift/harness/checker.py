@@ -560,6 +560,8 @@ def cleanup_reclaims_once(ctx: Context) -> Iterator[Violation]:
     count equals the reclaims (lease_expired or dead_lettered events) its transaction wrote."""
     yield from (v for v in _model_cached(ctx) if v.prop == "cleanup-reclaims-once")
     for e in ctx.history.completions("cleanup", OK):
+        if ctx.fate(e.value, e.type) != "committed":
+            continue  # a rolled-back cleanup reclaimed nothing
         mine = [
             ev
             for ev in ctx.events_by_txid.get(e.value.get("txid"), [])

@@ -273,10 +273,6 @@ _COMPLETE = (
 )
 _HEARTBEAT = "SELECT heartbeat_chunk_job_safe(%s, %s, %s, %s) AS expires, txid_current() AS txid"
 _CLEANUP = "SELECT cleanup_stuck_chunks(%s) AS reclaimed, txid_current() AS txid"
-_DUE = (
-    "SELECT count(*) FROM sync_jobs WHERE status IN ('pending','running')"
-    " AND active_queue_id IS NULL AND next_run_at <= %s"
-)
 
 
 def _claim_shape(rows: list[dict[str, Any]]) -> dict[str, Any]:

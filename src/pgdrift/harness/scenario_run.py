@@ -10,7 +10,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -186,7 +186,15 @@ class _Worker:
             while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
                 time.sleep(0.002)
             with self.env.janitor_lock:
-                self.env.janitor().cleanup(self.s.now())
+                # a rescuer reclaims the lease and takes the chunk over (River #1302)
+                # (it finishes other due chunks until it holds the zombie's one)
+                janitor = self.env.janitor()
+                janitor.cleanup(self.s.now())
+                for _ in range(12):
+                    got = janitor.claim(self.lease)
+                    if not got or not got.get("chunk_id") or got["chunk_id"] == held["chunk_id"]:
+                        break
+                    janitor.complete(got, True)
         if faults.pop("rollback_complete", None):
             if self.s.begin():
                 row = self.s.complete(held, success)
@@ -224,17 +232,25 @@ def _setup(env: _Env) -> None:
 
 
 def _drain(env: _Env) -> None:
-    """Finish everything: cleanup every interval of queue time, claim and complete all due."""
     sc = env.scenario
-    s = Session("drain", env.dsn, env.h, env.clock)
+    start = env.clock.latest + timedelta(seconds=1)
+    drain(env.dsn, env.h, env.clock, start, sc.lease_seconds, sc.cleanup_interval)
+
+
+def drain(
+    dsn: str, history: History, clock: Clock, start: datetime, lease: int, interval: int
+) -> None:
+    """Finish everything on one connection, recorded as process ``drain``: from queue time
+    ``start``, run cleanup, claim and complete all that is due, advance the queue clock by
+    ``interval`` and repeat until every chunk is finished (or DRAIN_ROUNDS pass)."""
+    s = Session("drain", dsn, history, clock)
     try:
-        start = env.clock.latest + timedelta(seconds=1)
-        idx = env.h.invoke("drain", "drain", {"start": start, "interval": sc.cleanup_interval})
+        idx = history.invoke("drain", "drain", {"start": start, "interval": interval})
         t = start
         for _round in range(DRAIN_ROUNDS):
             s.cleanup(t)
             while True:
-                row = s.claim(sc.lease_seconds, t)
+                row = s.claim(lease, t)
                 if row is None:
                     break  # failed: try again next round
                 if not row.get("chunk_id"):
@@ -243,7 +259,7 @@ def _drain(env: _Env) -> None:
                         " AND active_queue_id IS NULL AND next_run_at <= %s",
                         (t,),
                     ).fetchone()
-                    env.h.entries[-1].value["due"] = int(due[0]) if due else 0
+                    history.entries[-1].value["due"] = int(due[0]) if due else 0
                     break
                 s.complete(row, True, t)
             left = s.conn.execute(
@@ -251,10 +267,12 @@ def _drain(env: _Env) -> None:
                 " WHERE status NOT IN ('completed', 'failed', 'cancelled')"
             ).fetchone()
             if left and left[0] == 0:
-                env.h.complete(idx, OK, {"rounds": _round + 1, "end": t})
+                history.complete(idx, OK, {"rounds": _round + 1, "end": t})
                 return
-            t += timedelta(seconds=sc.cleanup_interval)
-        env.h.complete(idx, FAIL, {"reason": f"chunks left after {DRAIN_ROUNDS} rounds", "end": t})
+            t += timedelta(seconds=interval)
+        history.complete(
+            idx, FAIL, {"reason": f"chunks left after {DRAIN_ROUNDS} rounds", "end": t}
+        )
     finally:
         s.close()
 
