@@ -280,6 +280,7 @@ def create_table(ctx: DdlContext, stmt: Any, location: int) -> None:
     rel = Relation(schema, rv.relname, TABLE, origin=ctx.origin(location))
     columns: list[Column] = []
     pending: list[tuple[Any, str | None]] = []
+    like_indexes: list[Index] = []
     parents = [ctx.find_rangevar(p) for p in stmt.inhRelations or ()]
     if stmt.partbound is not None:
         parent = parents[0] if parents else None
@@ -318,7 +319,7 @@ def create_table(ctx: DdlContext, stmt: Any, location: int) -> None:
         elif is_node(elt, ast.TableLikeClause):
             columns, like_cons, like_idx = _like(ctx, elt, columns)
             pending.extend((c, None) for c in like_cons)
-            rel = replace(rel, indexes=(*rel.indexes, *like_idx))
+            like_indexes.extend(like_idx)
     if stmt.partspec is not None:
         rel = replace(rel, kind=PARTITIONED_TABLE, options=(deparse(stmt.partspec),))
     rel = rel.with_columns(columns)
@@ -327,6 +328,8 @@ def create_table(ctx: DdlContext, stmt: Any, location: int) -> None:
             rel = add_constraint(ctx, rel, con, column)
     ctx.catalog.schemas.add(schema)
     ctx.catalog.add_relation(rel)
+    if like_indexes:
+        _copy_indexes(ctx, rel, like_indexes)
 
 
 def _split_names(names: list[str]) -> tuple[str | None, str]:
@@ -386,8 +389,38 @@ def _like(
     cons = []
     if opts & _LIKE_CONSTRAINTS:
         cons = [_reparse_check(c) for c in src.constraints if c.kind == "check"]
-    idx = list(src.indexes) if opts & _LIKE_INDEXES else []
+    idx: list[Index] = []
+    if opts & _LIKE_INDEXES:
+        # primary key, unique and exclusion constraints come along, renamed for the new
+        # table; plain indexes too (created once the table exists)
+        cons += [
+            _reparse_unnamed(c)
+            for c in src.constraints
+            if c.kind in ("primary key", "unique", "exclude")
+        ]
+        idx = list(src.indexes)
     return columns, [c for c in cons if c is not None], idx
+
+
+def _reparse_unnamed(con: Constraint) -> Any:
+    node = _reparse_check(con)
+    if node is not None:
+        node.conname = None
+    return node
+
+
+def _copy_indexes(ctx: DdlContext, rel: Relation, indexes: list[Index]) -> None:
+    """LIKE … INCLUDING INDEXES: each index again on the new table, with a new name."""
+    from pglast import parse_sql
+
+    for index in indexes:
+        try:
+            stmt: Any = parse_sql(index.definition)[0].stmt
+        except Exception:
+            continue
+        stmt.idxname = None
+        stmt.relation = ast.RangeVar(schemaname=rel.schema, relname=rel.name, inh=True)
+        create_index(ctx, stmt)
 
 
 # -- CREATE TABLE AS / SELECT INTO / materialized views --
@@ -600,9 +633,61 @@ def rename_column(rel: Relation, old: str, new: str) -> Relation:
     return replace(
         rel,
         columns=cols,
-        constraints=tuple(replace(c, columns=ren(c.columns)) for c in rel.constraints),
-        indexes=tuple(replace(i, columns=ren(i.columns)) for i in rel.indexes),
+        constraints=tuple(
+            replace(
+                c,
+                columns=ren(c.columns),
+                definition=_renamed_definition("ALTER TABLE t ADD ", c.definition, old, new),
+            )
+            if old in c.columns
+            else c
+            for c in rel.constraints
+        ),
+        indexes=tuple(
+            replace(
+                i,
+                columns=ren(i.columns),
+                definition=_renamed_definition("", i.definition, old, new),
+            )
+            if old in i.columns or i.columns == ("expr",)
+            else i
+            for i in rel.indexes
+        ),
     )
+
+
+def _renamed_definition(prefix: str, definition: str, old: str, new: str) -> str:
+    """``definition`` with the table's column ``old`` called ``new`` (a CHECK expression,
+    key lists, index elements; never the referenced table's columns of a foreign key)."""
+    from pglast import parse_sql
+
+    try:
+        stmt: Any = parse_sql(prefix + definition)[0].stmt
+    except Exception:
+        return definition
+    node = stmt.cmds[0].def_ if prefix else stmt
+    if prefix:
+        node.keys = _renamed_names(node.keys, old, new)
+        node.fk_attrs = _renamed_names(node.fk_attrs, old, new)
+        node.including = _renamed_names(node.including, old, new)
+    for n in walk(node.raw_expr if prefix else node):
+        if is_node(n, ast.ColumnRef) and n.fields and is_node(n.fields[-1], ast.String):
+            if n.fields[-1].sval == old:
+                n.fields = (*n.fields[:-1], ast.String(sval=new))
+        elif is_node(n, ast.IndexElem) and n.name == old:
+            n.name = new
+    if prefix:
+        for pair in node.exclusions or ():
+            if is_node(pair[0], ast.IndexElem) and pair[0].name == old:
+                pair[0].name = new
+        node.conname = None
+    return deparse(node)
+
+
+def _renamed_names(names: Any, old: str, new: str) -> Any:
+    if not names:
+        return names
+    return tuple(ast.String(sval=new) if x.sval == old else x for x in names)
 
 
 def composite_type(ctx: DdlContext, stmt: Any, location: int) -> None:
