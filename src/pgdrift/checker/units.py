@@ -75,6 +75,39 @@ def _syntax(sql: SqlFile, message: str, at: int, context: str | None) -> Diagnos
     return InvalidSyntax.diagnostic(message, sql.source.span(at, end), context=context)
 
 
+# Compile errors of pglast that come from its missing catalog rather than from the body:
+# Postgres may well accept the body, so they are "not checked", not syntax errors.
+_CATALOG_ERRORS = (
+    "type",
+    "scalar variable",
+    "record variable",
+    "Not implemented",
+    "SearchSysCache",
+    "does not exist",
+    "could not compile",
+)
+
+
+def _body_error(result: UnitResult, sql: SqlFile, body: Body, fn: Any, context: str) -> None:
+    """A body pglast could not compile: PGD001 for a syntax error, PGD002 (the body is
+    unchecked) when the failure is pglast's lack of a catalog."""
+    message = fn.error or "invalid body"
+    at = body.file_offset(fn.error_offset)
+    if "syntax error" in message or not any(key in message for key in _CATALOG_ERRORS):
+        result.diagnostics.append(_syntax(sql, message, at, context))
+        return
+    from pgdrift.rules.pgd002_unanalysed_statement import UnanalysedStatement
+
+    result.unanalysed += 1
+    result.diagnostics.append(
+        UnanalysedStatement.diagnostic(
+            f"body not checked: pglast could not compile it without a catalog ({message})",
+            sql.source.span(at, at),
+            context=context,
+        )
+    )
+
+
 def _to_diagnostics(
     sql: SqlFile,
     body: Body,
@@ -192,8 +225,7 @@ def _plpgsql(
     context = info.context
     result = UnitResult([], functions=1)
     if fn.tree is None:
-        at = body.file_offset(fn.error_offset)
-        result.diagnostics.append(_syntax(sql, fn.error or "invalid body", at, context))
+        _body_error(result, sql, body, fn, context)
         return result
     tables: list[Any] = [None]
     transitions: dict[str, Any] = {}
@@ -269,8 +301,7 @@ def _do(
     fn = parse_do(body.text, _scalar_types(catalog, search_path))
     info = RoutineInfo("", "", kind="do")
     if fn.tree is None:
-        at = body.file_offset(fn.error_offset)
-        result.diagnostics.append(_syntax(sql, fn.error or "invalid body", at, "DO block"))
+        _body_error(result, sql, body, fn, "DO block")
         return result
     br = check_plpgsql(fn, info, catalog, search_path, _resolver(), None)
 
