@@ -133,6 +133,8 @@ CONFLICTS = [
     ),
     ("SELECT r.a FROM jsonb_to_recordset('[]') AS r(status text, a int)", []),
     ("SELECT count(*) AS status FROM chunked_sync_jobs c ORDER BY status", []),
+    ("SELECT c.status AS status FROM chunked_sync_jobs c GROUP BY status", [("PGD106", "status")]),
+    ("SELECT c.job_id AS id FROM chunked_sync_jobs c GROUP BY c.job_id ORDER BY id", []),
 ]
 
 

@@ -61,6 +61,7 @@ class RefWalker:
         self.col_info: dict[int, ColInfo] = {}
         self._seen: set[tuple[str, int, int]] = set()
         self.procedure_call = False  # resolving CALL proc(…): OUT arguments count
+        self._grouping = False  # inside GROUP BY
 
     # -- findings --------------------------------------------------------------------
 
@@ -138,7 +139,16 @@ class RefWalker:
         if isinstance(node, exp.Ordered) and output_names:
             self.expr(node.this, scope, ctes, output_names)
             return
-        if isinstance(node, (exp.Order, exp.Group)) and output_names:
+        if isinstance(node, exp.Group) and output_names:
+            # GROUP BY prefers an input column to an output name (ORDER BY the reverse)
+            self._grouping = True
+            try:
+                for child in node.iter_expressions():
+                    self.expr(child, scope, ctes, output_names)
+            finally:
+                self._grouping = False
+            return
+        if isinstance(node, exp.Order) and output_names:
             for child in node.iter_expressions():
                 self.expr(child, scope, ctes, output_names)
             return
@@ -242,7 +252,11 @@ class RefWalker:
         ident = node.this
         if not ident.quoted and name in ("default",):
             return
-        if output_names and name in scope.output_names:
+        if (
+            output_names
+            and name in scope.output_names
+            and not (self._grouping and scope.lookup(name)[0] is not None)
+        ):
             return
         var = self.env.lookup_variable(name)
         if var is not None and self.env.variable_conflict == "use_variable":
