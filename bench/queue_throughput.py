@@ -9,10 +9,17 @@ no-op handler), for 1, 4, 8 and 16 workers:
                       outbox row + pg_notify per completion);
 * ``chunkq-chained``  the same functions, but a chunk's completion and the next claim
                       share one transaction (what ``pgdrift worker`` does by default);
+* ``chunkq-batched``  every guarantee on, as ``pgdrift worker --concurrency N`` runs: each
+                      worker claims in its own transaction; completions (each with its
+                      lease check, outbox row and pg_notify) are committed in shared
+                      batches by one completer connection, like River's batch completer;
 * ``procrastinate``   procrastinate's own procrastinate_fetch_job_v2 /
                       procrastinate_finish_job_v1 (its schema.sql, from PyPI);
 * ``bare``            ``DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)``,
-                      one transaction per job: the ceiling no real queue beats.
+                      one transaction per job: the ceiling no real queue beats;
+* ``chunkq-no-notify`` diagnostic, NOT every guarantee: chunkq-chained with
+                      ``SET chunkq.notify = off`` (outbox rows still written, no pg_notify),
+                      to show what Postgres's commit-serialising NOTIFY lock costs.
 
 The server runs with fsync, synchronous_commit and full_page_writes on, its data directory
 on disk (not tmpfs). Each run starts from a fresh copy of a template database holding
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 import threading
 import time
@@ -39,8 +47,17 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from pgdrift.harness.queue_worker import BatchCompleter, claim
+
 ROOT = Path(__file__).resolve().parents[1]
-SYSTEMS = ("chunkq", "chunkq-chained", "procrastinate", "bare")
+SYSTEMS = (
+    "chunkq",
+    "chunkq-chained",
+    "chunkq-batched",
+    "procrastinate",
+    "bare",
+    "chunkq-no-notify",
+)
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 Loop = Callable[[psycopg.Connection[Any], int], int]
@@ -80,6 +97,23 @@ def _chunkq_chained_loop(conn: psycopg.Connection[Any], worker: int) -> int:
     return done
 
 
+def _chunkq_batched_loop(
+    completer: BatchCompleter, conn: psycopg.Connection[Any], worker: int
+) -> int:
+    name = f"bench-{worker}"
+    done = 0
+    while (chunk := claim(conn, name, 60)) is not None:
+        result = completer.complete(chunk, True, 0)
+        assert result.outcome == "completed", result
+        done += 1
+    return done
+
+
+def _chunkq_no_notify_loop(conn: psycopg.Connection[Any], worker: int) -> int:
+    conn.execute("SET chunkq.notify = off")
+    return _chunkq_chained_loop(conn, worker)
+
+
 def _procrastinate_loop(conn: psycopg.Connection[Any], worker: int) -> int:
     row = conn.execute("SELECT worker_id FROM procrastinate_register_worker_v1()").fetchone()
     assert row is not None
@@ -111,6 +145,7 @@ LOOPS: dict[str, Loop] = {
     "chunkq-chained": _chunkq_chained_loop,
     "procrastinate": _procrastinate_loop,
     "bare": _bare_loop,
+    "chunkq-no-notify": _chunkq_no_notify_loop,
 }
 
 
@@ -177,7 +212,7 @@ class Bench:
     def template(self, system: str) -> str:
         name = "bench_tpl_" + system.replace("-", "_")
         # chunkq and chunkq-chained share one template
-        if system == "chunkq-chained":
+        if system.startswith("chunkq"):
             name = "bench_tpl_chunkq"
         if name in self.built:
             return name
@@ -215,10 +250,15 @@ class Bench:
             errors: list[BaseException] = []
             barrier = threading.Barrier(workers + 1)
 
+            completer = BatchCompleter(dsn).start() if system == "chunkq-batched" else None
+            loop = (
+                functools.partial(_chunkq_batched_loop, completer) if completer else LOOPS[system]
+            )
+
             def work(i: int) -> None:
                 barrier.wait()
                 try:
-                    counts[i] = LOOPS[system](conns[i], i)
+                    counts[i] = loop(conns[i], i)
                 except BaseException as exc:
                     errors.append(exc)
 
@@ -230,6 +270,8 @@ class Bench:
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - started
+            if completer is not None:
+                completer.close()
             left = _remaining(system, conns[0])
             for c in conns:
                 c.close()

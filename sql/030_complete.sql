@@ -11,6 +11,17 @@
 -- outbox id (so it is never folded into another notification), in the completing
 -- transaction: nothing on rollback.
 
+-- Whether completions send their pg_notify (default yes). Postgres serialises the commits
+-- of all transactions that NOTIFY (a database-wide lock held through the WAL flush), so a
+-- deployment where nothing LISTENs on chunk_webhooks may trade the notification for
+-- throughput with `SET chunkq.notify = off` (per session or ALTER ROLE/DATABASE ... SET):
+-- the outbox row is still written in the completing transaction.
+CREATE OR REPLACE FUNCTION chunk_queue_notify_enabled() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(current_setting('chunkq.notify', true), '') <> 'off'
+$$;
+
 -- Writes one outbox row and its notification; returns the outbox id.
 CREATE OR REPLACE FUNCTION chunk_queue_emit_webhook(
     p_event_type  text,
@@ -32,16 +43,18 @@ BEGIN
         (p_event_type, p_sync_job_id, p_chunk_id, p_lease_token, p_payload, p_now)
     RETURNING id INTO v_outbox_id;
 
-    PERFORM pg_notify(
-        'chunk_webhooks',
-        jsonb_build_object(
-            'outbox_id', v_outbox_id,
-            'event_type', p_event_type,
-            'sync_job_id', p_sync_job_id,
-            'chunk_id', p_chunk_id,
-            'next_chunk_id', p_payload -> 'next_chunk_id'
-        )::text
-    );
+    IF chunk_queue_notify_enabled() THEN
+        PERFORM pg_notify(
+            'chunk_webhooks',
+            json_build_object(
+                'outbox_id', v_outbox_id,
+                'event_type', p_event_type,
+                'sync_job_id', p_sync_job_id,
+                'chunk_id', p_chunk_id,
+                'next_chunk_id', p_payload -> 'next_chunk_id'
+            )::text
+        );
+    END IF;
     RETURN v_outbox_id;
 END;
 $$;
@@ -415,9 +428,11 @@ BEGIN
     FROM done_outbox AS o, done_job AS dj;
 
     -- The webhook's notification; its payload carries the outbox id, so it is distinct.
-    PERFORM pg_notify('chunk_webhooks', json_build_object(
-        'outbox_id', v_outbox_id, 'event_type', v_event, 'sync_job_id', v_queue.sync_job_id,
-        'chunk_id', v_queue.chunk_id, 'next_chunk_id', v_next_chunk)::text);
+    IF chunk_queue_notify_enabled() THEN
+        PERFORM pg_notify('chunk_webhooks', json_build_object(
+            'outbox_id', v_outbox_id, 'event_type', v_event, 'sync_job_id', v_queue.sync_job_id,
+            'chunk_id', v_queue.chunk_id, 'next_chunk_id', v_next_chunk)::text);
+    END IF;
 
     outcome := 'completed';
     chunk_status := 'completed';

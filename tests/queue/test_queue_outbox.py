@@ -116,3 +116,20 @@ def test_enqueue_wakes_listeners(queue: Queue, connect: Any) -> None:
     job = queue.sync_job(3)
     notes = _notifications(listener)
     assert [n.payload for n in notes] == [str(job.id)]  # one per sync job per transaction
+
+
+def test_notify_can_be_switched_off_but_the_outbox_row_stays(queue: Queue, connect: Any) -> None:
+    listener = connect()
+    listener.execute("LISTEN chunk_webhooks")
+    queue.sync_job(2)
+    queue.conn.execute("SET chunkq.notify = off")
+    first = queue.claim()
+    assert first is not None
+    assert queue.complete(first)["outcome"] == "completed"
+    assert _notifications(listener) == []
+    queue.conn.execute("RESET chunkq.notify")
+    second = queue.claim()
+    assert second is not None
+    queue.complete(second)
+    assert len(_notifications(listener)) == 1
+    assert queue.value("SELECT count(*) FROM chunk_webhook_outbox") == 2

@@ -10,20 +10,25 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from chunkq_helpers import Queue
 from click.testing import CliRunner
 
 from pgdrift.cli.base import cli
 from pgdrift.harness.queue_worker import (
+    BatchCompleter,
     ChunkContext,
     ClaimedChunk,
     QueueWorker,
     WorkerConfig,
+    claim,
+    run_pool,
 )
 
 
@@ -272,3 +277,74 @@ def test_cli_drains_the_queue(queue: Queue, pgdrift_db: Any) -> None:
         )
     }
     assert workers == {"cli-1"}
+
+
+def test_batch_completer_commits_many_completions_together(queue: Queue, pgdrift_db: Any) -> None:
+    for i in range(6):
+        queue.sync_job(2, account=f"a{i}", now=None)
+    chunks = [c for c in (claim(queue.conn, f"w{i}", 60) for i in range(6)) if c]
+    stale = ClaimedChunk(**(chunks[0].__dict__ | {"lease_token": uuid.uuid4()}))
+    results: dict[int, Any] = {}
+    with BatchCompleter(pgdrift_db.dsn, max_batch=16) as completer:
+        threads = [
+            threading.Thread(
+                target=lambda c=c, i=i: results.__setitem__(i, completer.complete(c, True, 5))
+            )
+            for i, c in enumerate([stale, *chunks])
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    outcomes = sorted(r.outcome for r in results.values())
+    # the stale token is refused, unless its real twin was settled first (then it is stale too)
+    assert outcomes.count("completed") == 6
+    assert outcomes.count("stale_lease") + outcomes.count("already_recorded") == 1
+    assert completer.completions == 7
+    assert completer.batches <= 7
+    assert queue.value("SELECT count(*) FROM chunk_webhook_outbox") == 6
+
+
+def test_batch_completer_settles_a_bad_completion_alone(queue: Queue, pgdrift_db: Any) -> None:
+    for i in range(3):
+        queue.sync_job(1, account=f"a{i}", now=None)
+    chunks = [c for c in (claim(queue.conn, f"w{i}", 60) for i in range(3)) if c]
+    with BatchCompleter(pgdrift_db.dsn, connections=1) as completer:
+        outcomes: dict[int, Any] = {}
+
+        def report(i: int, ms: int) -> None:
+            try:
+                outcomes[i] = completer.complete(chunks[i], True, ms).outcome
+            except psycopg.Error as exc:
+                outcomes[i] = type(exc).__name__
+
+        threads = [threading.Thread(target=report, args=(i, -1 if i == 1 else 3)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert outcomes == {0: "completed", 1: "InvalidParameterValue", 2: "completed"}
+
+
+def test_pool_of_workers_drains_with_shared_completions(queue: Queue, pgdrift_db: Any) -> None:
+    jobs = [queue.sync_job(3, account=f"a{i}", now=None) for i in range(4)]
+    seen: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def handler(chunk: ClaimedChunk, ctx: ChunkContext) -> None:
+        with lock:
+            seen.append((chunk.sync_job_id, chunk.chunk_index))
+
+    stats = run_pool(_config(pgdrift_db, exit_when_idle=True), handler, 3, install_signals=False)
+    assert sum(s.completed for s in stats) == 12
+    assert sum(s.rejected for s in stats) == 0
+    for job in jobs:
+        assert [i for j, i in seen if j == job.id] == [0, 1, 2]
+        assert queue.job(job.id)["status"] == "completed"
+    workers = {
+        r["worker_id"]
+        for r in queue.q(
+            "SELECT DISTINCT worker_id FROM chunk_processing_events WHERE worker_id IS NOT NULL"
+        )
+    }
+    assert workers <= {"test-worker/0", "test-worker/1", "test-worker/2"}

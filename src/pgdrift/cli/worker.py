@@ -10,9 +10,9 @@ import psycopg
 
 from pgdrift.cli.base import cli
 from pgdrift.harness.queue_worker import (
-    QueueWorker,
     WorkerConfig,
     load_handler,
+    run_pool,
     simulated_handler,
 )
 
@@ -46,6 +46,14 @@ from pgdrift.harness.queue_worker import (
     show_default=True,
     help="Seconds between cleanup_stuck_chunks() calls; 0 disables.",
 )
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker threads in this process; with more than one, completions are committed "
+    "in shared batches.",
+)
 @click.option("--max-chunks", type=click.IntRange(min=1), default=None)
 @click.option("--drain", is_flag=True, help="Exit as soon as no chunk is due.")
 @click.option(
@@ -64,6 +72,7 @@ def worker(
     heartbeat_interval: float | None,
     poll_interval: float,
     cleanup_interval: float,
+    concurrency: int,
     max_chunks: int | None,
     drain: bool,
     chain: bool,
@@ -105,12 +114,21 @@ def worker(
     except psycopg.Error as exc:
         click.echo(f"pgdrift worker: cannot use the queue database: {exc}".rstrip(), err=True)
         sys.exit(2)
-    queue_worker = QueueWorker(config, handler)
-    queue_worker.install_signal_handlers()
-    stats = queue_worker.run()
+    all_stats = run_pool(config, handler, concurrency)
+    total = {
+        name: sum(getattr(s, name) for s in all_stats)
+        for name in (
+            "claimed",
+            "completed",
+            "retry_scheduled",
+            "dead_lettered",
+            "rejected",
+            "reclaimed",
+        )
+    }
     click.echo(
-        f"worker {config.worker_id}: claimed {stats.claimed}, completed {stats.completed}, "
-        f"retried {stats.retry_scheduled}, dead-lettered {stats.dead_lettered}, "
-        f"rejected {stats.rejected}, reclaimed {stats.reclaimed}",
+        f"worker {config.worker_id}: claimed {total['claimed']}, completed {total['completed']}, "
+        f"retried {total['retry_scheduled']}, dead-lettered {total['dead_lettered']}, "
+        f"rejected {total['rejected']}, reclaimed {total['reclaimed']}",
         err=True,
     )

@@ -26,12 +26,13 @@ import contextlib
 import importlib
 import logging
 import os
+import queue
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import FrameType
 from typing import Any
@@ -207,6 +208,183 @@ def cleanup(conn: psycopg.Connection[Any]) -> int:
     return int(row[0]) if row else 0
 
 
+# --- shared completions ------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    chunk: ClaimedChunk
+    success: bool
+    processing_time_ms: int | None
+    error_message: str | None
+    settled: threading.Event = field(default_factory=threading.Event)
+    result: Completion | None = None
+    error: BaseException | None = None
+
+
+class BatchCompleter:
+    """Reports the completions of many worker threads together, in one transaction per batch.
+
+    Every completion is still ``complete_chunk_job_safe`` with its own lease token, outbox
+    row and notification, all in the transaction that commits it; a batch only shares the
+    COMMIT. That matters because Postgres serialises the commits of transactions that
+    NOTIFY (a database-wide lock held through the WAL flush): one commit per batch instead of
+    one per chunk is what lets several workers keep the per-completion notification. Batches
+    lock sync jobs in ``sync_job_id`` order (no deadlocks between completers); when a batch
+    fails, each of its completions is retried on its own (completion is idempotent, so a
+    batch whose COMMIT outcome was lost is settled correctly too).
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        max_batch: int = 64,
+        connections: int = 2,
+        backoff_base_ms: int = 1000,
+        backoff_max_ms: int = 300_000,
+    ) -> None:
+        if connections < 1 or max_batch < 1:
+            raise ValueError("connections and max_batch must be >= 1")
+        self.dsn = dsn
+        self.max_batch = max_batch
+        self.backoff_base_ms = backoff_base_ms
+        self.backoff_max_ms = backoff_max_ms
+        self.batches = 0
+        self.completions = 0
+        self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        # several connections: one batch executes while another waits for its commit
+        self._threads = [
+            threading.Thread(target=self._run, name=f"chunk-completer-{n}", daemon=True)
+            for n in range(connections)
+        ]
+
+    def __enter__(self) -> BatchCompleter:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> BatchCompleter:
+        return self.__enter__()
+
+    def close(self) -> None:
+        """Settle what is queued, then stop (idempotent)."""
+        alive = [t for t in self._threads if t.is_alive()]
+        for _ in alive:
+            self._pending.put(None)
+        for thread in alive:
+            thread.join()
+
+    def complete(
+        self,
+        chunk: ClaimedChunk,
+        success: bool,
+        processing_time_ms: int | None = None,
+        error_message: str | None = None,
+    ) -> Completion:
+        """Report ``chunk``; returns once the completion is committed (or refused)."""
+        if not any(t.is_alive() for t in self._threads):
+            raise RuntimeError("the completer is not running")
+        item = _Pending(chunk, success, processing_time_ms, error_message)
+        self._pending.put(item)
+        item.settled.wait()
+        if item.error is not None:
+            raise item.error
+        assert item.result is not None
+        return item.result
+
+    def _run(self) -> None:
+        conns: list[psycopg.Connection[Any]] = []
+        try:
+            while True:
+                first = self._pending.get()
+                if first is None:
+                    return
+                batch = [first]
+                stopping = False
+                while len(batch) < self.max_batch:
+                    try:
+                        item = self._pending.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        stopping = True
+                        break
+                    batch.append(item)
+                self._flush(batch, conns)
+                if stopping:
+                    return
+        finally:
+            for conn in conns:
+                with contextlib.suppress(Exception):
+                    conn.close()
+
+    def _connection(self, conns: list[psycopg.Connection[Any]]) -> psycopg.Connection[Any]:
+        if not conns or conns[0].closed or conns[0].broken:
+            conns[:] = [psycopg.connect(self.dsn, autocommit=True)]
+        return conns[0]
+
+    def _complete(self, conn: psycopg.Connection[Any], item: _Pending) -> Completion:
+        return complete(
+            conn,
+            item.chunk,
+            item.success,
+            item.processing_time_ms,
+            item.error_message,
+            self.backoff_base_ms,
+            self.backoff_max_ms,
+        )
+
+    def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
+        batch.sort(key=lambda p: (p.chunk.sync_job_id, p.chunk.chunk_id))
+        try:
+            conn = self._connection(conns)
+            # one round trip: BEGIN, every completion, COMMIT sent together (pipeline mode)
+            with conn.pipeline(), conn.transaction():
+                cursors = [
+                    conn.cursor(row_factory=dict_row).execute(
+                        _COMPLETE,
+                        (
+                            item.chunk.chunk_id,
+                            item.chunk.lease_token,
+                            item.success,
+                            item.processing_time_ms,
+                            item.error_message,
+                            self.backoff_base_ms,
+                            self.backoff_max_ms,
+                        ),
+                    )
+                    for item in batch
+                ]
+            results = [Completion(**cur.fetchone()) for cur in cursors]  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            log.warning("batch of %d completions failed (%s); settling each alone", len(batch), exc)
+            for item in batch:
+                self._flush_one(item, conns)
+            return
+        with self._lock:
+            self.batches += 1
+            self.completions += len(batch)
+        for item, result in zip(batch, results, strict=True):
+            item.result = result
+            item.settled.set()
+
+    def _flush_one(self, item: _Pending, conns: list[psycopg.Connection[Any]]) -> None:
+        try:
+            item.result = self._complete(self._connection(conns), item)
+            with self._lock:
+                self.batches += 1
+                self.completions += 1
+        except BaseException as exc:
+            item.error = exc
+        finally:
+            item.settled.set()
+
+
 # --- the worker ---------------------------------------------------------------------------
 
 
@@ -323,9 +501,13 @@ class _Heartbeater:
 class QueueWorker:
     """Claims, handles, heartbeats and completes chunks until stopped."""
 
-    def __init__(self, config: WorkerConfig, handler: Handler) -> None:
+    def __init__(
+        self, config: WorkerConfig, handler: Handler, completer: BatchCompleter | None = None
+    ) -> None:
         self.config = config
         self.handler = handler
+        #: shared by the workers of one process: completions committed in batches
+        self.completer = completer
         self.stats = WorkerStats()
         self._stop = threading.Event()
         self._conn: psycopg.Connection[Any] | None = None
@@ -413,7 +595,9 @@ class QueueWorker:
         conn = self._connection()
         more = cfg.max_chunks is None or self.stats.claimed < cfg.max_chunks
         nxt: ClaimedChunk | None = None
-        if cfg.chain and more and not self._stop.is_set():
+        if self.completer is not None:
+            done = self.completer.complete(chunk, success, elapsed_ms, error)
+        elif cfg.chain and more and not self._stop.is_set():
             done, nxt = complete_and_claim(
                 conn,
                 chunk,
@@ -522,6 +706,58 @@ class QueueWorker:
         self._drop_connection()
         self._drop_listener()
         self._drop_heartbeat_connection()
+
+
+def run_pool(
+    config: WorkerConfig,
+    handler: Handler,
+    concurrency: int = 1,
+    *,
+    install_signals: bool = True,
+) -> list[WorkerStats]:
+    """Run ``concurrency`` workers as threads of this process and return their stats.
+
+    With more than one, they share a :class:`BatchCompleter` (completions committed in
+    batches), are named ``<worker_id>/<n>``, and only the first runs the periodic cleanup.
+    SIGTERM/SIGINT stop them all gracefully.
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    if concurrency == 1:
+        single = QueueWorker(config, handler)
+        if install_signals:
+            single.install_signal_handlers()
+        return [single.run()]
+    with BatchCompleter(
+        config.dsn, backoff_base_ms=config.backoff_base_ms, backoff_max_ms=config.backoff_max_ms
+    ) as completer:
+        workers = [
+            QueueWorker(
+                replace(
+                    config,
+                    worker_id=f"{config.worker_id}/{n}",
+                    cleanup_interval=config.cleanup_interval if n == 0 else 0,
+                ),
+                handler,
+                completer,
+            )
+            for n in range(concurrency)
+        ]
+        if install_signals:
+
+            def _on_signal(signum: int, frame: FrameType | None) -> None:
+                log.info("received %s; finishing the chunks in hand", signal.Signals(signum).name)
+                for w in workers:
+                    w.stop()
+
+            signal.signal(signal.SIGTERM, _on_signal)
+            signal.signal(signal.SIGINT, _on_signal)
+        threads = [threading.Thread(target=w.run, name=w.config.worker_id) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return [w.stats for w in workers]
 
 
 # --- handlers and the command line --------------------------------------------------------
