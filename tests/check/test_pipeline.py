@@ -112,3 +112,35 @@ def test_cache_prunes_the_oldest_entries(tmp_path: Path) -> None:
     assert cache.prune(limit=20) == 0
     assert cache.prune(limit=8) == 5
     assert cache.load("09" + "k" * 40) == 9
+
+
+def test_unchanged_routines_of_an_edited_file_are_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sql = tmp_path / "sql"
+    sql.mkdir()
+    path = sql / "all.sql"
+    path.write_text(
+        SCHEMA + "".join(_function(i, "stat" if i == 5 else "state") for i in range(20))
+    )
+    config = Config(root=tmp_path, cache=True, cache_dir=str(tmp_path / "cache"), jobs=1)
+    first = check_paths([str(sql)], config)
+    assert [(d.code, d.span.line) for d in first.diagnostics] == [("PGD103", 6 * 5 + 6)]
+    checked: list[str] = []
+    original = checker._check_units
+
+    def counting(*args: object, **kw: object) -> object:
+        checked.extend(u.kind for u in args[2])  # type: ignore[attr-defined]
+        return original(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker, "_check_units", counting)
+    # two lines inserted at the top, one function edited
+    text = path.read_text().replace("RETURN r.state;", "RETURN r.statee;", 1)
+    path.write_text("-- header\n-- more\n" + text)
+    second = check_paths([str(sql)], config)
+    assert checked.count("routine") == 1  # (the CREATE TABLE's own check runs again too)
+    assert sorted((d.span.line, d.span.col) for d in second.diagnostics) == [
+        (2 + 6 * 0 + 6, 10),
+        (2 + 6 * 5 + 6, 10),
+    ]
+    assert second.stats.functions == 20

@@ -78,7 +78,43 @@ def run(
         else:
             todo.extend(u for u in units if u.file == i)
 
-    results = _check_units(sqlfiles, catalogs, todo, search_path, config.jobs, progress)
+    # A changed file: its routines whose text did not change are served from the memo of
+    # the file's previous run (same path, same final catalog), moved to their new offsets.
+    memo_keys = {
+        i: _digest("units", _code_fingerprint(), s.path, digests[-1], repr(search_path))
+        for i, s in enumerate(sources)
+        if i not in loaded
+    }
+    memos: dict[int, dict[str, Any]] = {}
+    reused: dict[Unit, UnitResult] = {}
+    if cache is not None:
+        for i, key in memo_keys.items():
+            memo = cache.load(key)
+            memos[i] = memo if isinstance(memo, dict) else {}
+        for unit in todo:
+            if unit.kind == "routine" and unit.catalog == 0:
+                stmt = sqlfiles[unit.file].statements[unit.stmt]
+                hit = memos[unit.file].get(_unit_key(stmt.text, unit))
+                if hit is not None:
+                    reused[unit] = _moved(hit[1], hit[0], stmt.start, sqlfiles[unit.file])
+    fresh = [u for u in todo if u not in reused]
+    checked = dict(
+        zip(
+            fresh,
+            _check_units(sqlfiles, catalogs, fresh, search_path, config.jobs, progress),
+            strict=True,
+        )
+    )
+    results = [reused[u] if u in reused else checked[u] for u in todo]
+    if cache is not None:
+        new_memos: dict[int, dict[str, Any]] = {i: {} for i in memo_keys}
+        for unit, res in zip(todo, results, strict=True):
+            if unit.kind == "routine" and unit.catalog == 0:
+                stmt = sqlfiles[unit.file].statements[unit.stmt]
+                new_memos[unit.file][_unit_key(stmt.text, unit)] = (stmt.start, res)
+        for i, memo in new_memos.items():
+            if memo:
+                cache.store(memo_keys[i], memo)
     for unit, res in zip(todo, results, strict=True):
         acc = file_stats[unit.file]
         acc.diagnostics.extend(res.diagnostics)
@@ -103,6 +139,24 @@ def run(
         cache.store(run_key, result)
         cache.prune()
     return result
+
+
+def _unit_key(text: str, unit: Unit) -> str:
+    return _digest(text, unit.schema or "", repr(unit.path))
+
+
+def _moved(res: UnitResult, old_start: int, new_start: int, sql: SqlFile) -> UnitResult:
+    """A memoised result whose statement now starts at ``new_start`` in the file."""
+    if old_start == new_start:
+        return res
+    delta = new_start - old_start
+    diagnostics = [
+        dataclasses.replace(d, span=sql.source.span(d.span.start + delta, d.span.end + delta))
+        if d.span is not None
+        else d
+        for d in res.diagnostics
+    ]
+    return dataclasses.replace(res, diagnostics=diagnostics)
 
 
 # -- catalog -------------------------------------------------------------------------------
