@@ -90,3 +90,23 @@ def test_mask_password(text: str) -> None:
     masked = mask_password(f"error for {text}: failed", text)
     assert "p@ss-word" not in masked and "p%40ss-word" not in masked
     assert "***" in masked
+
+
+def test_masked_keeps_the_name_and_hides_the_password() -> None:
+    from pgdrift.catalog.live import masked
+
+    err = masked(UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad"), None)
+    assert type(err).__name__ == "UnicodeDecodeError"
+    err = masked(psycopg.OperationalError("failed for postgresql://a:Sekret-77@h/db"), None)
+    assert "Sekret-77" not in str(err) and type(err).__name__ == "OperationalError"
+
+
+def test_unreadable_snapshot_file_is_a_finding_not_a_traceback(
+    varied_db: Any, tmp_path: Any
+) -> None:
+    (tmp_path / "bad.sql").write_bytes(b"\xff\xfe")
+    (tmp_path / "t.sql").write_text("CREATE TABLE public.t (id integer);\n")
+    result = CliRunner().invoke(cli, ["diff", "--dsn", varied_db.dsn, str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "cannot read" in result.output and "bad.sql" in result.output

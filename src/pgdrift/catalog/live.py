@@ -87,6 +87,13 @@ def mask_password(text: str, dsn: str | None = None) -> str:
     return out
 
 
+def masked(exc: BaseException, dsn: str | None = None) -> Exception:
+    """An exception of the same name whose message has every password masked (for the
+    CLI's one-line internal-error message)."""
+    kind = type(type(exc).__name__, (Exception,), {})
+    return kind(mask_password(str(exc), dsn))  # type: ignore[no-any-return]
+
+
 def _friendly(exc: Exception, dsn: str) -> str:
     raw = str(exc).strip()
     text = mask_password(raw, dsn)
@@ -95,11 +102,11 @@ def _friendly(exc: Exception, dsn: str) -> str:
         params = psycopg.conninfo.conninfo_to_dict(dsn) if dsn else {}
     except psycopg.Error:
         params = {}
-    host = params.get("host") or os.environ.get("PGHOST") or "localhost"
+    host = params.get("host") or os.environ.get("PGHOST") or "the default socket"
     port = params.get("port") or os.environ.get("PGPORT") or "5432"
     user = params.get("user") or os.environ.get("PGUSER") or ""
     dbname = params.get("dbname") or os.environ.get("PGDATABASE") or user
-    where = f"{host}:{port}"
+    where = f"{host}:{port}" if not str(host).startswith(("/", "the ")) else f"{host} (port {port})"
     if "password authentication failed" in lowered or "authentication failed" in lowered:
         return f"authentication failed for user {user!r} on {where}"
     if "no password supplied" in lowered:

@@ -14,7 +14,7 @@ from pgdrift.catalog.live import (
     catalog_from_live,
     connect,
     introspect,
-    mask_password,
+    masked,
     resolve_dsn,
 )
 from pgdrift.catalog.snapshot import BackgroundRead, snapshot_files
@@ -79,7 +79,7 @@ def diff_command(
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback (or a password) to the user
-        internal_error(type(exc)(mask_password(str(exc), conninfo)) if str(exc) else exc)
+        internal_error(masked(exc, conninfo))
     sys.exit(code)
 
 
@@ -99,7 +99,12 @@ def _diff(
     if not snapshot_files(directory):
         fail(f"{directory}: no *.sql files (write them with `pgdrift snapshot`)")
     background = BackgroundRead(directory)  # parsed while the database is read
-    sources = {str(p): SourceFile.read(p) for p in snapshot_files(directory)}
+    sources: dict[str, SourceFile] = {}
+    for path in snapshot_files(directory):
+        try:
+            sources[str(path)] = SourceFile.read(path)
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the snapshot reader as a diagnostic
     chosen = list(schemas or config.snapshot_schemas) or None
     try:
         conn = connect(conninfo)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from pgdrift.catalog.live import LiveError, connect, introspect, mask_password, resolve_dsn
+from pgdrift.catalog.live import LiveError, connect, introspect, masked, resolve_dsn
 from pgdrift.catalog.snapshot import SnapshotDirError, write_snapshot
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import EXIT_CLEAN, fail, internal_error, warn
 
 
 def _masked_internal_error(exc: BaseException, dsn: str) -> None:
-    internal_error(type(exc)(mask_password(str(exc), dsn)) if str(exc) else exc)
+    internal_error(masked(exc, dsn))
 
 
 # build_config (cli/check.py) expects these keys; drift commands do not extend rule lists
