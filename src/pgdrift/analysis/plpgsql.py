@@ -295,7 +295,16 @@ class _Walker(DeclarationsMixin):
         self._expr(stmt.get("expr"), line)
         target = self._datum_name(stmt.get("varno", 0))
         if target in self.dynamic:
-            self._reshape(target, None, None)
+            # rec := other_record copies its shape; anything else leaves it unknown
+            query = (stmt.get("expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
+            m = _TRIVIAL_ASSIGN.fullmatch(query)
+            source = None
+            if m is not None and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", m.group(2)):
+                source = self.env.variables.get(m.group(2).strip().lower())
+            if source is not None and source.is_record:
+                self._reshape(target, source.fields, source.field_types)
+            else:
+                self._reshape(target, None, None)
 
     def _s_if(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("cond"), line)
@@ -408,7 +417,16 @@ class _Walker(DeclarationsMixin):
         self._expr(stmt.get("expr"), line)
         target = self._datum_name(stmt.get("varno", 0))
         if target in self.dynamic:
-            self._reshape(target, None, None)
+            # rec := other_record copies its shape; anything else leaves it unknown
+            query = (stmt.get("expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
+            m = _TRIVIAL_ASSIGN.fullmatch(query)
+            source = None
+            if m is not None and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", m.group(2)):
+                source = self.env.variables.get(m.group(2).strip().lower())
+            if source is not None and source.is_record:
+                self._reshape(target, source.fields, source.field_types)
+            else:
+                self._reshape(target, None, None)
         self._stmts(stmt.get("body", []))
 
     def _s_exit(self, stmt: dict[str, Any], line: int) -> None:
