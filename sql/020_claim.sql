@@ -15,8 +15,10 @@
 -- row is found with SELECT ... LIMIT 1 into a variable and updated by primary key, so a
 -- claim can never take more than one chunk (no UPDATE ... WHERE id IN (subquery LIMIT 1)).
 --
--- Lock order everywhere: sync_jobs row, then chunk_processing_queue row, then the
--- chunked_sync_jobs row.
+-- Locking rule everywhere: a sync job's row lock (FOR NO KEY UPDATE) is taken before any
+-- of its chunks' rows is read for a decision or written; the only exception is the
+-- heartbeat, which touches just its own processing queue row and only extends the lease.
+-- Rows are then written in the order queue row, chunk row, sync job row.
 CREATE OR REPLACE FUNCTION claim_next_chunk_job_safe(
     p_worker_id     text,
     p_lease_seconds integer DEFAULT 300,
@@ -76,15 +78,15 @@ BEGIN
             RETURN;  -- nothing due, or every due sync job is being claimed right now
         END IF;
 
-        -- The sync job is locked by us: its chunks cannot change under our feet.
+        -- The sync job is locked by us, and every change to a pending chunk takes that lock
+        -- first: this statement's fresh snapshot is the truth, no row lock needed.
         SELECT q.* INTO v_queue
         FROM chunk_processing_queue AS q
         WHERE q.sync_job_id = v_job.id
           AND q.chunk_index >= v_job.head_chunk_index
           AND q.status = 'pending'
         ORDER BY q.chunk_index
-        LIMIT 1
-        FOR NO KEY UPDATE;
+        LIMIT 1;
 
         IF FOUND AND v_queue.run_after <= p_now THEN
             v_found := true;

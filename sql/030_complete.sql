@@ -236,8 +236,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    -- Lock order: sync job, then queue row (the same as claim and cleanup). A queue row
-    -- never changes its sync_job_id, so the sub-select finds the right sync job to lock.
+    -- The sync job's lock first (as in claim and cleanup). A queue row never changes its
+    -- sync_job_id, so the sub-select finds the right sync job to lock.
     SELECT j.* INTO v_job
     FROM sync_jobs AS j
     WHERE j.id = (SELECT q.sync_job_id FROM chunk_processing_queue AS q
@@ -249,10 +249,12 @@ BEGIN
         RETURN;
     END IF;
 
+    -- With the sync job locked, nothing but a heartbeat can change this queue row, and a
+    -- heartbeat only moves lease_expires_at later: a plain read (fresh snapshot, taken after
+    -- the lock was granted) is enough for the checks below.
     SELECT q.* INTO v_queue
     FROM chunk_processing_queue AS q
-    WHERE q.chunk_id = p_chunk_id
-    FOR NO KEY UPDATE;
+    WHERE q.chunk_id = p_chunk_id;
 
     IF v_queue.status <> 'processing' OR v_queue.lease_token IS DISTINCT FROM p_lease_token THEN
         SELECT o.* INTO v_prior
