@@ -89,7 +89,7 @@ def _peer_pytest_postgresql(bindir: Path, storage: str, n: int) -> dict[str, Any
     out: dict[str, Any] = {}
     t0 = time.perf_counter()
     ex.start()
-    out["cold"] = time.perf_counter() - t0
+    out["cold"] = [time.perf_counter() - t0]
     kw = {"user": ex.user, "host": ex.host, "port": ex.port, "password": None}
     tpl = DatabaseJanitor(dbname=ex.template_dbname, as_template=True, **kw)
     tpl.init()
@@ -101,7 +101,7 @@ def _peer_pytest_postgresql(bindir: Path, storage: str, n: int) -> dict[str, Any
         with DatabaseJanitor(dbname="tests", template_dbname=ex.template_dbname, **kw):
             psycopg.connect(dbname="tests", **kw).close()
         per.append(time.perf_counter() - t)
-    out["per_test"] = _stats(per)
+    out["per_test"] = per
     ex.stop()
     shutil.rmtree(base, ignore_errors=True)
     return out
@@ -115,7 +115,7 @@ def _peer_testing_postgresql(bindir: Path, storage: str, n: int) -> dict[str, An
     out: dict[str, Any] = {"tmpdir": tempfile.gettempdir()}
     t0 = time.perf_counter()
     pg = tp.Postgresql(**progs)
-    out["cold"] = time.perf_counter() - t0
+    out["cold"] = [time.perf_counter() - t0]
     pg.stop()
     factory = tp.PostgresqlFactory(cache_initialized_db=True, **progs)
     per: list[float] = []
@@ -127,8 +127,8 @@ def _peer_testing_postgresql(bindir: Path, storage: str, n: int) -> dict[str, An
         inst.stop()
         per.append(time.perf_counter() - t)
     factory.clear_cache()
-    out["cached"] = statistics.median(starts)
-    out["per_test"] = _stats(per)
+    out["cached"] = starts
+    out["per_test"] = per
     return out
 
 
@@ -194,7 +194,7 @@ def _pgdrift(bindir: Path, storage: str, n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         server = start_server(install, cache_dir=cold_cache, tmpfs=tmpfs)
         _connect_once(server.dsn)
-        out["cold"] = time.perf_counter() - t0
+        out["cold"] = [time.perf_counter() - t0]
         server.stop()
         cached: list[float] = []
         for _ in range(max(5, n // 3)):
@@ -203,8 +203,7 @@ def _pgdrift(bindir: Path, storage: str, n: int) -> dict[str, Any]:
             _connect_once(server.dsn)
             cached.append(time.perf_counter() - t)
             server.stop()
-        out["cached"] = statistics.median(cached)
-        out["cached_stats"] = _stats(cached)
+        out["cached"] = cached
         server = start_server(install, cache_dir=cold_cache, tmpfs=tmpfs)
         dbs = Databases(server)
         tpl = dbs.template_from_text(SCHEMA)
@@ -222,10 +221,20 @@ def _pgdrift(bindir: Path, storage: str, n: int) -> dict[str, Any]:
             per.append(t3 - t)
             clone.append(t1 - t)
             drop.append(t3 - t2)
-        out["per_test"] = _stats(per)
-        out["clone"] = _stats(clone)
-        out["drop"] = _stats(drop)
-        dbs.close()
+        out["per_test_sync"] = per
+        out["clone"] = clone
+        out["drop"] = drop
+        # what the pgdrift_db fixture does: the DROP goes to a background connection
+        per_async: list[float] = []
+        for _ in range(n):
+            t = time.perf_counter()
+            db = dbs.create(tpl)
+            db.connect().close()
+            db.drop(wait=False)
+            per_async.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        dbs.close()  # waits for the queued drops; spread over the tests above
+        out["per_test"] = [x + (time.perf_counter() - t) / n for x in per_async]
         server.stop()
     finally:
         shutil.rmtree(cold_cache, ignore_errors=True)
@@ -246,7 +255,7 @@ def _testcontainers(n: int) -> dict[str, Any]:
         return {"error": why}
     t0 = time.perf_counter()
     server, _ = start_first(ServerOptions(providers=("docker",)))
-    out: dict[str, Any] = {"cold": time.perf_counter() - t0}
+    out: dict[str, Any] = {"cold": [time.perf_counter() - t0]}
     from pgdrift.harness.databases import Databases
 
     dbs = Databases(server)
@@ -258,13 +267,36 @@ def _testcontainers(n: int) -> dict[str, Any]:
         db.connect().close()
         db.drop()
         per.append(time.perf_counter() - t)
-    out["per_test"] = _stats(per)
+    out["per_test"] = per
     dbs.close()
     server.stop()
     return out
 
 
 # -- report ----------------------------------------------------------------------------
+
+
+def _merge(raw: dict[str, dict[str, Any]], name: str, r: dict[str, Any]) -> None:
+    into = raw.setdefault(name, {})
+    if "error" in r:
+        into.setdefault("error", r["error"])
+        return
+    for key, value in r.items():
+        if isinstance(value, list):
+            into.setdefault(key, []).extend(value)
+
+
+def _summarise(r: dict[str, Any]) -> dict[str, Any]:
+    if "error" in r and "per_test" not in r:
+        return {"error": r["error"]}
+    out: dict[str, Any] = {}
+    for key in ("cold", "cached"):
+        if key in r:
+            out[key] = statistics.median(r[key])
+    for key in ("per_test", "per_test_sync", "clone", "drop"):
+        if key in r:
+            out[key] = _stats(r[key])
+    return out
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
@@ -278,7 +310,8 @@ def _row(name: str, r: dict[str, Any]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=30, help="per-test iterations")
+    ap.add_argument("--n", type=int, default=30, help="per-test iterations per round")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds over all tools")
     ap.add_argument("--bindir", default="/usr/lib/postgresql/15/bin")
     ap.add_argument("--deps", default=os.environ.get("PGDRIFT_BENCH_DEPS"))
     ap.add_argument("--peer", help=argparse.SUPPRESS)
@@ -292,13 +325,19 @@ def main() -> None:
     from pgdrift.harness.binaries import PgInstall
 
     install = PgInstall.from_bindir(args.bindir)
-    print(f"PostgreSQL {install.version} from {install.bindir}; {args.n} per-test iterations")
-    results: dict[str, dict[str, Any]] = {}
-    for storage in ("shm", "disk"):
-        results[f"pgdrift [{storage}]"] = _pgdrift(install.bindir, storage, args.n)
-        for peer in ("pytest-postgresql", "testing.postgresql"):
-            results[f"{peer} [{storage}]"] = _run_peer(peer, storage, args)
-    results["testcontainers"] = _testcontainers(args.n)
+    print(
+        f"PostgreSQL {install.version} from {install.bindir}; {args.rounds} rounds of "
+        f"{args.n} per-test iterations; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores"
+    )
+    raw: dict[str, dict[str, Any]] = {}
+    for _round in range(args.rounds):  # rounds interleave the tools: load spikes hit all
+        for storage in ("shm", "disk"):
+            _merge(raw, f"pgdrift [{storage}]", _pgdrift(install.bindir, storage, args.n))
+            for peer in ("pytest-postgresql", "testing.postgresql"):
+                _merge(raw, f"{peer} [{storage}]", _run_peer(peer, storage, args))
+    _merge(raw, "testcontainers", _testcontainers(args.n))
+    results = {name: _summarise(r) for name, r in raw.items()}
     print(f"\n  {'tool [storage]':<34} {'cold start':>11}   {'cached':>11}   per test")
     for name, r in results.items():
         print(_row(name, r))
@@ -306,6 +345,14 @@ def main() -> None:
     print("\npgdrift details [shm]:")
     print(f"  clone (CREATE DATABASE … TEMPLATE … FILE_COPY) median {_ms(pg['clone']['median'])}")
     print(f"  drop (DROP DATABASE … WITH (FORCE))             median {_ms(pg['drop']['median'])}")
+    print(
+        "  per test with the drop waited for (not what the fixture does)"
+        f" median {_ms(pg['per_test_sync']['median'])}"
+    )
+    print(
+        "  per test as the pgdrift_db fixture does it (drop on a background connection,"
+        " its wait at the end spread over the tests)"
+    )
     print("\nratios (per test, same storage):")
     for storage in ("shm", "disk"):
         ours = results[f"pgdrift [{storage}]"]["per_test"]["median"]
@@ -313,7 +360,11 @@ def main() -> None:
             other = results[f"{peer} [{storage}]"]
             if "error" not in other:
                 ratio = other["per_test"]["median"] / ours
-                print(f"  [{storage}] {peer:<20} / pgdrift = {ratio:5.1f}x")
+                sync = results[f"pgdrift [{storage}]"]["per_test_sync"]["median"]
+                print(
+                    f"  [{storage}] {peer:<20} / pgdrift = {ratio:5.1f}x"
+                    f"   (with pgdrift waiting for each drop: {other['per_test']['median'] / sync:4.1f}x)"
+                )
     print("\ntargets:")
     ppg = results["pytest-postgresql [shm]"]
     checks = [

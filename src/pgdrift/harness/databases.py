@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import secrets
 import threading
 import time
@@ -67,10 +68,15 @@ class Database:
                 conn.close()
         self._connections.clear()
 
-    def drop(self) -> None:
+    def drop(self, wait: bool = True) -> None:
+        """Close the connections made by :meth:`connect` and drop the database; with
+        ``wait=False`` the DROP runs on a background connection (the caller goes on)."""
         self.close_connections()
         if self._owner is not None:
-            self._owner.drop(self.name)
+            if wait:
+                self._owner.drop(self.name)
+            else:
+                self._owner.drop_later(self.name)
 
 
 class Databases:
@@ -86,6 +92,9 @@ class Databases:
         self._templates: dict[str, str] = {}  # digest -> template name
         self._live: set[str] = set()
         self.created = 0
+        self._drops: queue.Queue[str | None] | None = None
+        self._dropper: threading.Thread | None = None
+        self.drop_errors: list[str] = []
 
     # -- plumbing --
 
@@ -214,8 +223,56 @@ class Databases:
                 if value == name:
                     del self._templates[key]
 
+    def drop_later(self, name: str) -> None:
+        """Queue ``name`` for dropping on a background connection: a test's teardown
+        need not wait for ``DROP DATABASE`` (which checkpoints). :meth:`close` waits."""
+        if not name.startswith(self.prefix) and name not in self._live:
+            raise ValueError(f"refusing to drop {name!r}: pgdrift did not create it")
+        with self._lock:
+            if self._dropper is None:
+                self._drops = queue.Queue()
+                self._dropper = threading.Thread(
+                    target=self._drop_loop, name="pgdrift-dropper", daemon=True
+                )
+                self._dropper.start()
+        assert self._drops is not None
+        self._drops.put(name)
+
+    def _drop_loop(self) -> None:
+        assert self._drops is not None
+        conn: psycopg.Connection | None = None
+        while True:
+            name = self._drops.get()
+            if name is None:
+                break
+            try:
+                if conn is None or conn.closed:
+                    conn = psycopg.connect(self.server.dsn_for("postgres"), autocommit=True)
+                ident = sql.Identifier(name)
+                if self.server.version_num >= 130000:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+                else:
+                    conn.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (name,),
+                    )
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(ident))
+                with self._lock:
+                    self._live.discard(name)
+            except Exception as exc:  # left in _live: close() drops it synchronously
+                self.drop_errors.append(f"{name}: {exc}")
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
     def close(self) -> None:
-        """Drop everything this object created and close the admin connection."""
+        """Wait for queued drops, drop everything else this object created, and close
+        the admin connection."""
+        if self._dropper is not None and self._drops is not None:
+            self._drops.put(None)
+            self._dropper.join(timeout=120)
+            self._dropper = None
         with self._lock:
             for name in sorted(self._live):
                 with contextlib.suppress(psycopg.Error):

@@ -328,12 +328,13 @@ def _create(dbs: Any, template: str | None) -> Any:
 
 @pytest.fixture
 def pgdrift_db(pgdrift_databases: Any, pgdrift_template: str | None) -> Iterator[Any]:
-    """A fresh database with the project's SQL, dropped after the test."""
+    """A fresh database with the project's SQL, dropped after the test (in the
+    background: the next test does not wait for the DROP)."""
     db = _create(pgdrift_databases, pgdrift_template)
     try:
         yield db
     finally:
-        db.drop()
+        db.drop(wait=False)
 
 
 @pytest.fixture
@@ -343,7 +344,7 @@ def pgdrift_empty_db(pgdrift_databases: Any) -> Iterator[Any]:
     try:
         yield db
     finally:
-        db.drop()
+        db.drop(wait=False)
 
 
 @pytest.fixture
@@ -390,4 +391,4 @@ def pgdrift_make_db(
     finally:
         for db in made:
             with contextlib.suppress(Exception):
-                db.drop()
+                db.drop(wait=False)
