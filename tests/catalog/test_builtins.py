@@ -6,7 +6,7 @@ import doctest
 
 import pytest
 
-from pgdrift.catalog import builtins, ddl, describe, names, values
+from pgdrift.catalog import builtins, ddl, describe, live_render, names, values
 from pgdrift.catalog.builtins import (
     builtin_function_names,
     find_builtin_relation,
@@ -55,7 +55,7 @@ def test_system_relations() -> None:
     assert find_builtin_relation("columns") is None  # information_schema is not searched
 
 
-@pytest.mark.parametrize("module", [builtins, ddl, describe, names, values])
+@pytest.mark.parametrize("module", [builtins, ddl, describe, names, values, live_render])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0

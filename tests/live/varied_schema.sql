@@ -95,3 +95,5 @@ CREATE AGGREGATE app.comma_list(text) (SFUNC = app.concat_step, STYPE = text, IN
 CREATE TYPE app.floatrange AS RANGE (subtype = float8);
 CREATE TABLE app.readings (id integer PRIMARY KEY, span app.floatrange);
 ALTER TABLE app.readings ADD CONSTRAINT readings_id_check CHECK (id > 0) NOT VALID;
+CREATE DOMAIN app.short_code AS varchar(8) CHECK (VALUE IN ('a1', 'b2'));
+CREATE TABLE app.codes (code app.short_code PRIMARY KEY, label character(3) CHECK (label IN ('abc', 'xyz')));

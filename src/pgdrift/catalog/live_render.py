@@ -30,6 +30,72 @@ def _obj(schema: str | None, name: str, kind: str, path: str, ddl: str) -> LiveO
     return LiveObject(schema, name, kind, path, ddl)
 
 
+def stable_array_casts(text: str) -> str:
+    """Rewrite ``(ARRAY['a'::t1, 'b'::t1])::t2[]`` as ``ARRAY[('a'::t1)::t2, ('b'::t1)::t2]``.
+
+    ``pg_get_constraintdef`` prints a ``CHECK (varchar_col IN (...))`` in the first form;
+    once that text is loaded, Postgres prints the second, and from then on keeps it. Writing
+    the second form at once makes a reloaded snapshot identical to the first.
+
+    >>> stable_array_casts("CHECK (((k)::text = ANY ((ARRAY['a'::character varying, "
+    ...                    "'it''s'::character varying])::text[])))")
+    "CHECK (((k)::text = ANY (ARRAY[('a'::character varying)::text, ('it''s'::character varying)::text])))"
+    """
+    out: list[str] = []
+    i = 0
+    while True:
+        j = text.find("(ARRAY[", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        parsed = _array_cast_at(text, j)
+        if parsed is None:
+            out.append(text[i : j + 7])
+            i = j + 7
+            continue
+        end, elements, target = parsed
+        out.append(text[i:j])
+        out.append("ARRAY[" + ", ".join(f"({e})::{target}" for e in elements) + "]")
+        i = end
+
+
+def _array_cast_at(text: str, j: int) -> tuple[int, list[str], str] | None:
+    """``(end, elements, element type)`` when ``text[j:]`` starts ``(ARRAY['x'::t, …])::T[]``."""
+    k = j + len("(ARRAY[")
+    elements: list[str] = []
+    while True:
+        if k >= len(text) or text[k] != "'":
+            return None
+        start = k
+        k += 1
+        while k < len(text):
+            if text[k] == "'" and text[k + 1 : k + 2] == "'":
+                k += 2
+            elif text[k] == "'":
+                break
+            else:
+                k += 1
+        k += 1
+        if not text.startswith("::", k):
+            return None
+        k += 2
+        depth = 0
+        while k < len(text) and (depth or text[k] not in ",]"):
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+        elements.append(text[start:k])
+        if text.startswith(", ", k):
+            k += 2
+            continue
+        if not text.startswith("])::", k):
+            return None
+        k += 4
+        end = text.find("[]", k)
+        if end < 0 or any(c in text[k:end] for c in ",()"):
+            return None
+        return end + 2, elements, text[k:end]
+
+
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -82,7 +148,7 @@ def render_objects(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
         if notnull:
             ddl += " NOT NULL"
         for check in checks or ():
-            ddl += f"\n    CONSTRAINT {check}"
+            ddl += f"\n    CONSTRAINT {stable_array_casts(check)}"
         out.append(_obj(schema, name, "domain", _path(schema, name), ddl + ";\n"))
     for row in data["sequences"]:
         schema, name, typ, start, inc, lo, hi, cache, cycle, _owned = row
@@ -142,8 +208,8 @@ def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
     for row in data["columns"]:
         columns[row[0]].append(row[1:])
     constraints: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in data["constraints"]:
-        constraints[row[0]].append(row[1:])
+    for rel, name, contype, definition, local, inherited in data["constraints"]:
+        constraints[rel].append((name, contype, stable_array_casts(definition), local, inherited))
     indexes: dict[int, list[str]] = defaultdict(list)
     for rel, _name, definition in data["indexes"]:
         indexes[rel].append(definition)
