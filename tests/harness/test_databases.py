@@ -162,3 +162,19 @@ def test_sql_files_order_and_exclude(tmp_path: Path) -> None:
         "b/010.sql",
     ]
     assert sql_files(["missing"], root=tmp_path) == []
+
+
+def test_drop_later_runs_in_the_background_and_close_waits(pgdrift_server) -> None:
+    manager = Databases(pgdrift_server)
+    made = [manager.create(None) for _ in range(3)]
+    for db in made:
+        keep = db.connect()
+        db.drop(wait=False)
+        assert keep.closed
+    manager.close()
+    assert manager.drop_errors == []
+    with psycopg.connect(pgdrift_server.dsn) as conn:
+        names = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+    assert not names & {db.name for db in made}
+    with pytest.raises(ValueError, match="did not create"):
+        manager.drop_later("template1")
