@@ -20,6 +20,15 @@ WORDS = [
 ]  # fmt: skip
 TABLES = ["alpha", "beta", "gamma", "delta"]
 TYPES = ["integer", "text", "numeric", "bigint"]
+WRAPPERS = [
+    ("", ""),
+    ("  IF p_id > {n} THEN\n", "  END IF;\n"),
+    ("  IF p_id > {n} THEN\n  NULL;\n  ELSE\n", "  END IF;\n"),
+    ("  <<blk{n}>>\n  LOOP\n", "  EXIT blk{n};\n  END LOOP;\n"),
+    ("  BEGIN\n", "  EXCEPTION WHEN others THEN\n    RAISE NOTICE '%', SQLERRM;\n  END;\n"),
+    ("  DECLARE\n    v_inner{n} int := {n};\n  BEGIN\n", "  END;\n"),
+    ("  FOR v_i{n} IN 1..2 LOOP\n", "  END LOOP;\n"),
+]
 
 
 @dataclass
@@ -82,7 +91,10 @@ def programs(draw: st.DrawFn) -> Program:
             max_size=5,
         )
     )
-    for kind in kinds:
+    for n, kind in enumerate(kinds):
+        # each statement group sits in a block structure of its own
+        wrapper = draw(st.sampled_from(WRAPPERS))
+        p.add(wrapper[0].format(n=n))
         t = draw(st.sampled_from(tables))
         cols = [c for c, _ in schema[t]]
         pick = draw(st.lists(st.sampled_from(cols), min_size=1, max_size=3, unique=True))
@@ -158,6 +170,7 @@ def programs(draw: st.DrawFn) -> Program:
                 p.ref(c)
             # the loop body reads a field the mutation cannot touch
             p.add(f", id AS k FROM {t} LOOP\n    RAISE NOTICE '%', v_rec.k;\n  END LOOP;\n")
+        p.add(wrapper[1].format(n=n))
     p.add("END $$;\n")
     return p
 
