@@ -97,3 +97,5 @@ CREATE TABLE app.readings (id integer PRIMARY KEY, span app.floatrange);
 ALTER TABLE app.readings ADD CONSTRAINT readings_id_check CHECK (id > 0) NOT VALID;
 CREATE DOMAIN app.short_code AS varchar(8) CHECK (VALUE IN ('a1', 'b2'));
 CREATE TABLE app.codes (code app.short_code PRIMARY KEY, label character(3) CHECK (label IN ('abc', 'xyz')));
+CREATE INDEX jobs_kind_partial_idx ON app.jobs (id) WHERE kind IN ('sync', 'export');
+CREATE VIEW app.sync_jobs_only AS SELECT id, kind FROM app.jobs WHERE kind IN ('sync', 'export');

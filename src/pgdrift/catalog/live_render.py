@@ -212,10 +212,10 @@ def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
         constraints[rel].append((name, contype, stable_array_casts(definition), local, inherited))
     indexes: dict[int, list[str]] = defaultdict(list)
     for rel, _name, definition in data["indexes"]:
-        indexes[rel].append(definition)
+        indexes[rel].append(stable_array_casts(definition))
     triggers: dict[int, list[str]] = defaultdict(list)
     for rel, _name, definition in data["triggers"]:
-        triggers[rel].append(definition)
+        triggers[rel].append(stable_array_casts(definition))
     owned: dict[str, list[str]] = defaultdict(list)
     for row in data["sequences"]:
         schema, name, owner = row[0], row[1], row[9]
@@ -280,7 +280,7 @@ def _with(opts: list[str] | None) -> str:
 
 
 def _strip_semicolon(text: str | None) -> str:
-    return (text or "").strip().rstrip(";").rstrip()
+    return stable_array_casts((text or "").strip().rstrip(";").rstrip())
 
 
 def _table(
