@@ -378,8 +378,6 @@ class _Statement:
     def _bind_variables(self) -> None:
         p = self.parsed
         assert p is not None
-        if not self.env.plpgsql and not self.env.variables:
-            pass
         for ref in p.refs:
             if "*" in ref.fields:
                 if len(ref.fields) >= 2:
@@ -407,8 +405,6 @@ class _Statement:
             return None, 0
         if len(fields) >= 2 and not (var.is_record or var.fields is not None or var.relation):
             return None, 0  # scalar.x: a table column, not the variable
-        if self.env.plpgsql is False and self.env.params_lose_to_columns and len(fields) == 1:
-            return var, 1  # SQL functions: tried as a column first by Postgres itself
         return var, 1
 
     def _substitute(self, ref: _Ref, var: Variable, used: int) -> None:
