@@ -172,6 +172,22 @@ def programs(draw: st.DrawFn) -> Program:
             p.add(f", id AS k FROM {t} LOOP\n    RAISE NOTICE '%', v_rec.k;\n  END LOOP;\n")
         p.add(wrapper[1].format(n=n))
     p.add("END $$;\n")
+    if draw(st.booleans()):
+        # a trigger function: NEW/OLD typed by the table the trigger is on
+        t = tables[0]
+        cols = [c for c, _ in schema[t]]
+        pick = draw(st.lists(st.sampled_from(cols), min_size=1, max_size=3, unique=True))
+        p.add("CREATE FUNCTION gen_trg() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n")
+        for c in pick:
+            p.add("  IF ")
+            p.ref(c, "NEW")
+            p.add(" IS DISTINCT FROM ")
+            p.ref(c, "OLD")
+            p.add(" THEN\n    RAISE NOTICE 'changed';\n  END IF;\n")
+        p.add("  RETURN NEW;\nEND $$;\n")
+        p.add(
+            f"CREATE TRIGGER gen_t BEFORE UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION gen_trg();\n"
+        )
     return p
 
 
