@@ -336,6 +336,17 @@ STATEMENTS: list[Case] = [
     ("SELECT pg_catalog.lower('A'), pg_catalog.nope()", [("PGD104", "pg_catalog.nope")]),
     ("SELECT other_schema.fn()", []),  # a schema never seen: cannot know
     ("SELECT uuid_generate_v4()", [("PGD104", "uuid_generate_v4")]),
+    # other dialects' functions that sqlglot rewrites silently
+    (
+        "SELECT ifnull(error_message, ''), len(status), group_concat(status), 'nvl(x)' "
+        "FROM chunked_sync_jobs -- iif(a)",
+        [("PGD104", "ifnull"), ("PGD104", "len"), ("PGD104", "group_concat")],
+    ),
+    (
+        "SELECT coalesce(max(error_message), ''), length(max(status)), string_agg(status, ',') FROM chunked_sync_jobs",
+        [],
+    ),
+    ("SELECT count(*) FILTER (WHERE status = 'failed') FROM chunked_sync_jobs AS space", []),
     ("SELECT left('abc', 1), right('abc', 1), repeat('a', 2), split_part('a,b', ',', 1)", []),
     ("SELECT pg_advisory_xact_lock(hashtext('a')), gen_random_uuid(), clock_timestamp()", []),
     ("SELECT string_agg(status, ',' ORDER BY id) FILTER (WHERE id > 1) FROM chunked_sync_jobs", []),

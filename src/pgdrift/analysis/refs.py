@@ -143,14 +143,14 @@ class RefWalker:
             # GROUP BY prefers an input column to an output name (ORDER BY the reverse)
             self._grouping = True
             try:
-                for child in node.iter_expressions():
-                    self.expr(child, scope, ctes, output_names)
+                for key in node.iter_expressions():
+                    self.expr(key, scope, ctes, output_names)
             finally:
                 self._grouping = False
             return
         if isinstance(node, exp.Order) and output_names:
-            for child in node.iter_expressions():
-                self.expr(child, scope, ctes, output_names)
+            for ordered in node.iter_expressions():
+                self.expr(ordered, scope, ctes, output_names)
             return
         for sub in node.iter_expressions():
             self.expr(sub, scope, ctes)

@@ -27,12 +27,15 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
+from pgdrift.analysis.dialects import foreign_calls
 from pgdrift.analysis.env import Env, Resolution
+from pgdrift.analysis.functions import builtin_arities
 from pgdrift.analysis.refs import fold, pg_type_name, result_values
 from pgdrift.analysis.scopes import Scope
 from pgdrift.analysis.walker import Walker
 from pgdrift.catalog.builtins import is_builtin_function
 from pgdrift.catalog.model import TABLE, Column, Relation
+from pgdrift.rules.pgd104_unknown_function import UnknownFunction
 from pgdrift.rules.pgd108_wrong_argument_count import WrongArgumentCount
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -197,6 +200,21 @@ def _count_args(inner: str) -> int | None:
     return count + 1 if text.strip() else 0
 
 
+def _report_foreign_calls(walker: Walker, sql: str) -> None:
+    """PGD104 for other dialects' functions that sqlglot silently rewrote (``ifnull``…)."""
+    for call in foreign_calls(sql):
+        if builtin_arities(call.name) is not None:
+            continue
+        if walker.catalog.find_functions(call.name, None, walker.search_path):
+            continue
+        walker.report(
+            UnknownFunction,
+            f"function {call.name}() does not exist in Postgres",
+            (call.start - walker.shift, call.end - walker.shift),
+            f"use {call.replacement}",
+        )
+
+
 def resolve(text: str, env: Env, mode: str = "statement") -> Resolution:
     """Resolve ``text`` (a statement, an expression or an assignment) against ``env``.
 
@@ -243,6 +261,7 @@ def _resolve_statement(text: str, env: Env) -> Resolution:
         return _command(text, tree, env)
     walker = Walker(env, text, 0)
     _report_arity(walker, text, parsed)
+    _report_foreign_calls(walker, text)
     if isinstance(tree, exp.Create):
         return _create(tree, walker)
     if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
@@ -372,6 +391,7 @@ def _resolve_expression(
     walker = Walker(env, text, shift)
     walker.procedure_call = procedure
     _report_arity(walker, sql, parsed)
+    _report_foreign_calls(walker, sql)
     scope = Scope()
     for item in tree.expressions:
         walker.expr(item, scope, {})

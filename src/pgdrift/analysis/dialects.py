@@ -1,0 +1,130 @@
+"""Functions of other SQL dialects that sqlglot silently rewrites into Postgres ones.
+
+sqlglot parses ``ifnull(a, b)`` as ``COALESCE`` and ``len(s)`` as ``LENGTH`` — helpful when
+transpiling, but Postgres itself has no such functions and rejects the statement. These
+calls never reach the checker as function names, so they are found in the text: a name
+from :data:`FOREIGN_FUNCTIONS`, followed by ``(``, outside strings and comments, not
+schema-qualified and not in a position where it names a table, alias or type.
+
+>>> [(m.name, m.start) for m in foreign_calls("SELECT ifnull(a, 1), 'len(x)' FROM t")]
+[('ifnull', 7)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# name -> what to write in Postgres
+FOREIGN_FUNCTIONS: dict[str, str] = {
+    "ifnull": "coalesce(…)",
+    "nvl": "coalesce(…)",
+    "nvl2": "CASE WHEN … IS NOT NULL THEN … ELSE … END",
+    "iif": "CASE WHEN … THEN … ELSE … END",
+    "len": "length(…)",
+    "instr": "strpos(…)",
+    "locate": "strpos(…)",
+    "charindex": "strpos(…)",
+    "datediff": "date subtraction or age(…)",
+    "date_diff": "date subtraction or age(…)",
+    "date_add": "… + interval '…'",
+    "date_sub": "… - interval '…'",
+    "group_concat": "string_agg(…)",
+    "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY …)",
+    "count_if": "count(*) FILTER (WHERE …)",
+    "countif": "count(*) FILTER (WHERE …)",
+    "startswith": "starts_with(…)",
+    "endswith": "right(…) = …",
+    "space": "repeat(' ', …)",
+    "log2": "log(2, …)",
+    "signum": "sign(…)",
+    "lcase": "lower(…)",
+    "ucase": "upper(…)",
+    "rand": "random()",
+    "approx_count_distinct": "count(DISTINCT …)",
+    "approx_distinct": "count(DISTINCT …)",
+    "array_contains": "… = ANY(…) or … @> …",
+    "array_join": "array_to_string(…)",
+    "array_size": "cardinality(…)",
+    "json_extract": "the -> or #> operator",
+    "json_extract_scalar": "the ->> or #>> operator",
+    "parse_json": "…::jsonb",
+    "last_day": "date_trunc('month', …) + interval '1 month - 1 day'",
+    "str_to_date": "to_date(…) or to_timestamp(…)",
+    "substring_index": "split_part(…)",
+    "systimestamp": "now()",
+    "to_base64": "encode(…, 'base64')",
+    "from_base64": "decode(…, 'base64')",
+}
+
+_CANDIDATE = re.compile(
+    r"(?<![\w$.])(" + "|".join(sorted(FOREIGN_FUNCTIONS, key=len, reverse=True)) + r")\s*\(",
+    re.I,
+)
+_NOT_A_CALL_AFTER = re.compile(
+    r"(?:\b(?:AS|INTO|TABLE|JOIN|FROM|UPDATE|WITH|FUNCTION|PROCEDURE|TYPE|ONLY)|::)\s*$", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignCall:
+    name: str
+    start: int
+    end: int
+
+    @property
+    def replacement(self) -> str:
+        return FOREIGN_FUNCTIONS[self.name]
+
+
+def _code_mask(text: str) -> list[bool]:
+    """True at positions outside string literals, quoted identifiers and comments."""
+    mask = [True] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        j = i
+        if c == "'":
+            j = i + 1
+            while j < n:
+                if text[j] == "'" and j + 1 < n and text[j + 1] == "'":
+                    j += 2
+                    continue
+                if text[j] == "'":
+                    break
+                j += 1
+        elif c == '"':
+            end = text.find('"', i + 1)
+            j = n - 1 if end == -1 else end
+        elif text.startswith("--", i):
+            end = text.find("\n", i)
+            j = n - 1 if end == -1 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            j = n - 1 if end == -1 else end + 1
+        elif c == "$":
+            m = re.match(r"\$([A-Za-z_]\w*)?\$", text[i:])
+            if m:
+                end = text.find(m.group(0), i + len(m.group(0)))
+                j = n - 1 if end == -1 else end + len(m.group(0)) - 1
+        if j > i:
+            for k in range(i, min(j + 1, n)):
+                mask[k] = False
+            i = j + 1
+            continue
+        i += 1
+    return mask
+
+
+def foreign_calls(text: str) -> Iterator[ForeignCall]:
+    """Calls of other dialects' functions in ``text`` (see the module docstring)."""
+    matches = list(_CANDIDATE.finditer(text))
+    if not matches:
+        return
+    mask = _code_mask(text)
+    for m in matches:
+        start, end = m.start(1), m.end(1)
+        if not mask[start] or _NOT_A_CALL_AFTER.search(text[max(0, start - 20) : start]):
+            continue
+        yield ForeignCall(m.group(1).lower(), start, end)
