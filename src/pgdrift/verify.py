@@ -391,7 +391,7 @@ def _analyse_statement(
             else:
                 br, _err = check_sql_body(body.text, env, resolver)
             out.extend(_to_diagnostics(sf, body, br.findings, info.context))
-        stats.statements += resolver.prepared
+        stats.statements += resolver.analysed
         return out, info.context
     if stmt.kind == "do":
         stats.functions += 1
@@ -405,7 +405,7 @@ def _analyse_statement(
         resolver = PgResolver(conn)
         br = BodyResult()
         check_statement(body.text, Env(catalog, search_path, plpgsql=False), resolver, br, 0)
-        stats.statements += resolver.prepared
+        stats.statements += resolver.analysed
         return _to_diagnostics(sf, body, br.findings, None), None
     if stmt.kind == "view":
         stats.views += 1
@@ -448,7 +448,10 @@ def _plpgsql(
     def note(offset: int) -> str:
         return f"in {info.context}, body line {fn.line_of(offset)}"
 
+    own_path = _function_search_path(stmt.node)
     for table in tables:
+        if own_path is not None:  # the function's own SET search_path applies to its body
+            conn.execute("SELECT set_config('search_path', %s, true)", (own_path,))
         resolver = PgResolver(conn, positional)
         br = check_plpgsql(fn, info, catalog, search_path, resolver, table)
         conn.rollback()
@@ -456,9 +459,27 @@ def _plpgsql(
         seen.update((f.rule.code, f.start, f.end) for f in fresh)
         out.extend(_to_diagnostics(sf, body, fresh, info.context, note))
         if table is tables[0]:
-            result.stats.statements += br.statements
+            result.stats.statements += resolver.analysed
             result.stats.unanalysed += br.unanalysed
     return out
+
+
+def _function_search_path(node: Any) -> str | None:
+    """The value of a ``SET search_path …`` clause of CREATE FUNCTION, if any."""
+    from pglast import ast
+
+    for opt in node.options or ():
+        arg = opt.arg
+        if (
+            opt.defname == "set"
+            and isinstance(arg, ast.VariableSetStmt)
+            and arg.name == "search_path"
+            and arg.args
+        ):
+            names = [getattr(a.val, "sval", None) for a in arg.args]
+            if all(names):
+                return ", ".join(_quote(n) for n in names if n)
+    return None
 
 
 def _do(
@@ -481,10 +502,9 @@ def _do(
     fn = parse_do(body.text, _scalar_types(catalog, search_path))
     if fn.tree is None:
         return []
-    br = check_plpgsql(
-        fn, RoutineInfo("", "", kind="do"), catalog, search_path, PgResolver(conn), None
-    )
-    result.stats.statements += br.statements
+    resolver = PgResolver(conn)
+    br = check_plpgsql(fn, RoutineInfo("", "", kind="do"), catalog, search_path, resolver, None)
+    result.stats.statements += resolver.analysed
     result.stats.unanalysed += br.unanalysed
 
     def note(offset: int) -> str:

@@ -223,3 +223,20 @@ COMMIT;
     # the SQL body is analysed although CREATE FUNCTION did not validate it; the INSERT
     # after the failing one ("current transaction is aborted") is not a finding of its own
     assert where(result) == [("PGD101", 4, 60), ("PGD101", 6, 23)]
+
+
+def test_a_function_s_own_search_path_applies_to_its_body(verify) -> None:
+    sql = """CREATE SCHEMA app;
+CREATE TABLE app.jobs (id int, status text);
+CREATE FUNCTION f() RETURNS bigint LANGUAGE plpgsql SET search_path = app, pg_temp AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM jobs WHERE status = 'x');
+END $$;
+CREATE FUNCTION g() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM jobs WHERE status = 'x');
+END $$;
+"""
+    result = verify(sql)
+    assert where(result) == [("PGD102", 9, 32)]
+    assert result.stats.statements == 2

@@ -226,7 +226,8 @@ class PgResolver:
         self._type_names: dict[int, str] = {}
         self._columns: dict[str, tuple[str, ...]] = {}
         self._seq = 0
-        self.prepared = 0  # statements Postgres analysed
+        self.prepared = 0  # statements Postgres accepted
+        self.analysed = 0  # statements (and expressions) Postgres analysed
 
     # -- plumbing --
 
@@ -357,6 +358,7 @@ class _Statement:
         if self.mode == "statement" and not isinstance(p.node, _PREPARABLE):
             return self._utility(p.node)
         self._bind_variables()
+        self.r.analysed += 1
         self.r._seq += 1
         sp = f"pgdrift_stmt{self.r._seq}"
         self.r._sp("SAVEPOINT", sp)
