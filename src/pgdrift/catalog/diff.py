@@ -491,6 +491,12 @@ def _functions(d: _Differ, exp: Catalog, act: Catalog, in_scope: object) -> None
                     f"{e.kind} {_fn_sig(e)} differs in the database: {_shape_diff(e, a)}",
                     span,
                 )
+            elif _header(e) != _header(a):
+                d.report(
+                    "PGD218",
+                    f"{e.kind} {_fn_sig(e)} differs in the database: {_header_diff(e, a)}",
+                    span,
+                )
             if _norm_body(e.body) != _norm_body(a.body):
                 d.report(
                     "PGD219",
@@ -498,6 +504,28 @@ def _functions(d: _Differ, exp: Catalog, act: Catalog, in_scope: object) -> None
                     span,
                     help="deploy the snapshot's version, or refresh the snapshot",
                 )
+
+
+def _header(fn: Function) -> list[str]:
+    """The definition without the body: parameters with defaults, STRICT, SECURITY, SET,
+    COST, PARALLEL … as ``pg_get_functiondef`` prints them (empty when unknown)."""
+    if not fn.definition:
+        return []
+    text = fn.definition.replace(fn.body, "") if fn.body else fn.definition
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _header_diff(e: Function, a: Function) -> str:
+    expected, actual = _header(e), _header(a)
+    if not expected or not actual:
+        return "definition"
+    extra = [line for line in actual if line not in expected]
+    missing = [line for line in expected if line not in actual]
+    parts = [f"`{line}`" for line in extra[:2]]
+    shown = "has " + ", ".join(parts) if parts else ""
+    if missing:
+        shown += ("; " if shown else "") + "expected " + ", ".join(f"`{m}`" for m in missing[:2])
+    return shown or "definition"
 
 
 def _shape_diff(e: Function, a: Function) -> str:
