@@ -17,7 +17,9 @@ Fixtures
 ``pgdrift_db`` (function)
     A fresh database cloned from the template holding the project's SQL: ``.name``,
     ``.dsn``, ``.server``, ``.connect(autocommit=None, **kwargs)`` returning a
-    ``psycopg.Connection`` (closed, and the database dropped, after the test).
+    ``psycopg.Connection``. After the test its connections are closed and the database
+    is dropped (``DROP DATABASE … WITH (FORCE)``) on a background connection, so the
+    next test does not wait for it; the session end waits for every drop.
 ``pgdrift_empty_db`` (function)
     The same without the project's SQL: an empty database, for tests that load other SQL.
 ``pgdrift_make_db`` (function)
