@@ -59,20 +59,3 @@ def test_system_relations() -> None:
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
-
-
-def test_diff_function_attributes_outside_the_body() -> None:
-    from pgdrift.catalog.ddl import catalog_from_files
-    from pgdrift.catalog.diff import diff_catalogs
-    from pgdrift.source import SourceFile
-
-    head = "CREATE OR REPLACE FUNCTION public.f(x integer DEFAULT {})\n RETURNS integer\n"
-    body = " LANGUAGE sql\n{}AS $function$ select x $function$;"
-    snap = head.format(1) + body.format(" STRICT\n")
-    live = head.format(2) + body.format("")
-    expected, _ = catalog_from_files([SourceFile("a.sql", snap)])
-    actual, _ = catalog_from_files([SourceFile("b.sql", live)])
-    found = diff_catalogs(expected, actual)
-    assert [d.code for d in found] == ["PGD218"]
-    assert "DEFAULT 2" in found[0].message and "STRICT" in found[0].message
-    assert diff_catalogs(expected, expected) == []
