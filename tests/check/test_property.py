@@ -173,6 +173,23 @@ def programs(draw: st.DrawFn) -> Program:
         p.add(wrapper[1].format(n=n))
     p.add("END $$;\n")
     if draw(st.booleans()):
+        # a LANGUAGE sql function and a view over a drawn table
+        t = draw(st.sampled_from(tables))
+        cols = [c for c, _ in schema[t]]
+        a, b = draw(st.sampled_from(cols)), draw(st.sampled_from(cols))
+        p.add(
+            "CREATE FUNCTION gen_sql(p bigint) RETURNS bigint LANGUAGE sql AS $$\n  SELECT count("
+        )
+        p.ref(a)
+        p.add(f") FROM {t} WHERE ")
+        p.ref(b)
+        p.add(" IS NOT NULL AND id > p\n$$;\n")
+        p.add("CREATE VIEW gen_v AS\n  SELECT ")
+        p.ref(b, "x")
+        p.add(f" AS c1\n    FROM {t} x\n   WHERE ")
+        p.ref(a, "x")
+        p.add(" IS NULL;\n")
+    if draw(st.booleans()):
         # a trigger function: NEW/OLD typed by the table the trigger is on
         t = tables[0]
         cols = [c for c, _ in schema[t]]
