@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePath
@@ -96,6 +97,8 @@ class Config:
                 value = {glob: list(codes) for glob, codes in value}
             elif isinstance(value, tuple):
                 value = list(value)
+            elif f.name == "dsn" and value:
+                value = _mask_dsn(value)
             out[f.name.replace("_", "-")] = value
         return out
 
@@ -117,6 +120,15 @@ class Config:
 
 
 _INTERNAL = {"root", "config_file", "unknown_keys"}
+
+
+def _mask_dsn(dsn: str) -> str:
+    """A DSN with its password replaced by ``***`` (URL, ``password=`` or query form)."""
+    out = re.sub(r"(?i)([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s]*)(?=@)", r"\1***", dsn)
+    out = re.sub(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", r"\1***", out)
+    return out
+
+
 _TUPLE_KEYS = {
     "paths",
     "search_path",

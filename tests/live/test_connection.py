@@ -110,3 +110,13 @@ def test_unreadable_snapshot_file_is_a_finding_not_a_traceback(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "cannot read" in result.output and "bad.sql" in result.output
+
+
+def test_show_config_masks_the_dsn_password(tmp_path: Any, monkeypatch: Any) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pgdrift]\ndsn = "postgresql://u:TopSecret-1@h/db"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--show-config"])
+    assert "TopSecret-1" not in result.output
+    assert 'dsn = "postgresql://u:***@h/db"' in result.output
