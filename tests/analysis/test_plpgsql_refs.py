@@ -251,4 +251,9 @@ def test_extension_functions_hint_or_pass() -> None:
     (f,) = resolve("SELECT crypt('a', 'b')", env).findings
     assert f.rule.code == "PGD104" and f.help is not None and "pgcrypto" in f.help
     env.catalog = CATALOG.__class__(**{**CATALOG.__dict__, "extensions": {"pgcrypto": "public"}})
-    assert resolve("SELECT crypt('a', 'b'), whatever_ext_fn(1)", env).findings == []
+    assert resolve("SELECT crypt('a', 'b'), pgp_sym_encrypt('a', 'k')", env).findings == []
+    # every installed extension is known: other unknown names are still judged
+    (f,) = resolve("SELECT jsonb_build_objekt('a', 1)", env).findings
+    assert f.rule.code == "PGD104"
+    env.catalog = CATALOG.__class__(**{**CATALOG.__dict__, "extensions": {"timescaledb": None}})
+    assert resolve("SELECT time_bucket('1 day', now()), whatever_ext_fn(1)", env).findings == []

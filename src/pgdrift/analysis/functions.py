@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pgdrift.analysis.extensions import extension_provides
 from pgdrift.analysis.suggest import closest
 from pgdrift.catalog.model import TABLE_COLUMN, Catalog, Function, Relation
 
@@ -150,7 +151,9 @@ def check_call(
     if schema is not None and schema not in catalog.schemas and schema != "pg_catalog":
         return None  # a schema pgdrift has not seen: cannot know
     if schema is None and catalog.extensions:
-        return None  # could come from an extension on the search_path
+        provided = extension_provides(catalog.extensions, name)
+        if provided is not False:
+            return None  # an extension provides it, or one pgdrift does not know might
     if schema is not None and schema in set(catalog.extensions.values()):
         return None
     qual = f"{schema}.{name}" if schema else name

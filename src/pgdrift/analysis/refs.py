@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from pgdrift.analysis.env import Env, Finding, Variable
+from pgdrift.analysis.extensions import extension_provides
 from pgdrift.analysis.functions import EXTENSION_TYPES, check_call, is_builtin_type
 from pgdrift.analysis.scopes import Scope, Source, allowed_values
 from pgdrift.analysis.suggest import closest, did_you_mean
@@ -492,8 +493,12 @@ class RefWalker:
             return
         if schema is not None and schema not in self.catalog.schemas and schema != "pg_catalog":
             return  # a schema pgdrift has never seen
-        if schema is None and self.catalog.extensions:
-            return  # could come from an installed extension
+        if (
+            schema is None
+            and self.catalog.extensions
+            and extension_provides(self.catalog.extensions, name, kind="type") is not False
+        ):
+            return  # an installed extension provides it, or might
         qual = f"{schema}.{name}" if schema else name
         ext = EXTENSION_TYPES.get(name)
         if ext is not None:
