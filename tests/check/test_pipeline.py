@@ -144,3 +144,27 @@ def test_unchanged_routines_of_an_edited_file_are_not_checked_again(
         (2 + 6 * 5 + 6, 10),
     ]
     assert second.stats.functions == 20
+
+
+def test_a_crashing_worker_does_not_stop_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    sql = _project(tmp_path)
+    original = checker.check_unit
+
+    def crashing(unit, sql_file, *args):  # type: ignore[no-untyped-def]
+        if "FUNCTION f5(" in sql_file.statements[unit.stmt].text:
+            os._exit(3)  # what a segfault in a C extension looks like to the pool
+        return original(unit, sql_file, *args)
+
+    monkeypatch.setattr(checker, "check_unit", crashing)
+    monkeypatch.setattr(checker, "PARALLEL_MIN_UNITS", 2)
+    result = check_paths([str(sql)], Config(root=tmp_path, cache=False, jobs=2))
+    codes = sorted((d.code, d.message.split(":")[0]) for d in result.diagnostics)
+    assert codes == [
+        ("PGD002", "statement not checked"),
+        ("PGD103", 'column "stat" does not exist in record r (public.jobs)'),
+        ("PGD103", 'column "stat" does not exist in record r (public.jobs)'),
+    ]

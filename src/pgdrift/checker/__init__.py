@@ -19,6 +19,8 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -395,25 +397,48 @@ def _parallel(
     workers: int,
     progress: Callable[[int, int, str], Any] | None,
 ) -> list[UnitResult]:
+    """Check ``units`` in forked workers (they inherit the parsed files and catalogs).
+
+    A worker that dies (a crash in a C parser on some odd input) does not hang or stop
+    the run: the units of its chunk are retried one by one, and the one that kills its
+    worker is reported as unchecked."""
     global _STATE
     _STATE = (sqlfiles, catalogs, units, search_path)
     nchunks = workers * 4
     chunks = [list(range(k, len(units), nchunks)) for k in range(nchunks)]
     chunks = [c for c in chunks if c]
     out: list[UnitResult | None] = [None] * len(units)
+    failed: list[int] = []
     done = 0
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for part in pool.imap_unordered(_work, chunks):
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            futures = {pool.submit(_work, chunk): chunk for chunk in chunks}
+            for future in as_completed(futures):
+                try:
+                    part = future.result()
+                except BrokenProcessPool:
+                    failed.extend(futures[future])
+                    continue
                 for i, res in part:
                     out[i] = res
                 done += len(part)
                 if progress is not None:
                     progress(done, len(units), "")
+        for i in failed:
+            out[i] = _isolated(ctx, i, sqlfiles, units)
     finally:
         _STATE = None
     return [r if r is not None else UnitResult([]) for r in out]
+
+
+def _isolated(ctx: Any, i: int, sqlfiles: list[SqlFile], units: list[Unit]) -> UnitResult:
+    """Check one unit in a worker of its own; a crash makes it an unchecked unit."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            return pool.submit(_work, [i]).result()[0][1]
+    except BrokenProcessPool:
+        return _internal(sqlfiles[units[i].file], units[i], "the checker crashed on it")
 
 
 def _digest(*parts: str) -> str:
