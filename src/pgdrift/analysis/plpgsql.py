@@ -398,7 +398,7 @@ class _Walker(DeclarationsMixin):
 
     def _s_fors(self, stmt: dict[str, Any], line: int) -> None:
         res = self._expr(stmt.get("query"), line)
-        self._assign_target(stmt.get("var"), res)
+        self._assign_target(stmt.get("var"), res, line)
         self._stmts(stmt.get("body", []))
 
     def _s_forc(self, stmt: dict[str, Any], line: int) -> None:
@@ -478,16 +478,16 @@ class _Walker(DeclarationsMixin):
             for rel in res.created_relations:
                 self.env.temp_relations[rel.name] = rel
         if stmt.get("into"):
-            self._assign_target(stmt.get("target"), res)
+            self._assign_target(stmt.get("target"), res, line)
 
     def _s_dynexecute(self, stmt: dict[str, Any], line: int) -> None:
         res = self._dynamic(stmt.get("query"), stmt.get("params", ()), line)
         if stmt.get("into"):
-            self._assign_target(stmt.get("target"), res)
+            self._assign_target(stmt.get("target"), res, line)
 
     def _s_dynfors(self, stmt: dict[str, Any], line: int) -> None:
         res = self._dynamic(stmt.get("query"), stmt.get("params", ()), line)
-        self._assign_target(stmt.get("var"), res)
+        self._assign_target(stmt.get("var"), res, line)
         self._stmts(stmt.get("body", []))
 
     def _s_open(self, stmt: dict[str, Any], line: int) -> None:
@@ -508,7 +508,9 @@ class _Walker(DeclarationsMixin):
         self._expr(stmt.get("expr"), line)
         cursor = self._datum_name(stmt.get("curvar", 0))
         cols, types = self.cursors.get(cursor or "", (None, None))
-        self._assign_target(stmt.get("target"), Resolution(output_columns=cols, output_types=types))
+        self._assign_target(
+            stmt.get("target"), Resolution(output_columns=cols, output_types=types), line
+        )
 
     def _loop_scope(self, scope: dict[str, Variable]) -> None:
         self.scopes.append(scope)
@@ -525,10 +527,15 @@ class _Walker(DeclarationsMixin):
             return self.datums[dno][1].get("refname")
         return None
 
-    def _assign_target(self, target: dict[str, Any] | None, res: Resolution | None) -> None:
+    def _assign_target(
+        self, target: dict[str, Any] | None, res: Resolution | None, line: int = 0
+    ) -> None:
         if not target:
             return
         kind, datum = next(iter(target.items()))
+        if kind == "PLpgSQL_row":
+            for f in datum.get("fields", ()):
+                self._check_field_target(f.get("varno", 0), line)
         name: str | None = None
         if kind == "PLpgSQL_rec":
             name = datum.get("refname")
@@ -540,6 +547,35 @@ class _Walker(DeclarationsMixin):
             cols = res.output_columns if res is not None else None
             types = res.output_types if res is not None else None
             self._reshape(name, cols, types)
+
+    def _check_field_target(self, dno: int, line: int) -> None:
+        """``INTO rec.field``: the field must exist when the record's shape is known."""
+        if not 0 <= dno < len(self.datums) or self.datums[dno][0] != "PLpgSQL_recfield":
+            return
+        field = self.datums[dno][1].get("fieldname", "")
+        parent = self._datum_name(self.datums[dno][1].get("recparentno", 0))
+        var = self.env.variables.get(parent or "")
+        if var is None or var.fields is None or field in var.fields:
+            return
+        from pgdrift.analysis.suggest import did_you_mean
+        from pgdrift.rules.pgd103_unknown_record_field import UnknownRecordField
+
+        pattern = re.compile(
+            re.escape(var.name) + r"\s*\.\s*" + re.escape(field) + r"\b", re.IGNORECASE
+        )
+        m = pattern.search(self.fn.body, self.fn.line_start(line))
+        start = m.start() if m else self.fn.line_start(line)
+        end = m.end() if m else start
+        where = f" ({var.relation})" if var.relation else ""
+        self.result.findings.append(
+            BodyFinding(
+                UnknownRecordField,
+                f'column "{field}" does not exist in record {var.name}{where}',
+                start,
+                end,
+                did_you_mean(field, var.fields),
+            )
+        )
 
     def _reshape(
         self, name: str, cols: tuple[str, ...] | None, types: tuple[str | None, ...] | None
