@@ -9,10 +9,10 @@ no-op handler), for 1, 4, 8 and 16 workers:
                       outbox row + pg_notify per completion);
 * ``chunkq-chained``  the same functions, but a chunk's completion and the next claim
                       share one transaction (what ``pgdrift worker`` does by default);
-* ``chunkq-batched``  every guarantee on, as ``pgdrift worker --concurrency N`` runs: each
-                      worker claims in its own transaction; completions (each with its
-                      lease check, outbox row and pg_notify) are committed in shared
-                      batches by one completer connection, like River's batch completer;
+* ``chunkq-batched``  every guarantee on, as ``pgdrift worker --concurrency N`` runs: the
+                      workers' complete-and-claim-next calls (each with its lease check,
+                      outbox row and pg_notify) are committed in shared batches by two
+                      completer connections, like River's batch completer;
 * ``procrastinate``   procrastinate's own procrastinate_fetch_job_v2 /
                       procrastinate_finish_job_v1 (its schema.sql, from PyPI);
 * ``bare``            ``DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)``,
@@ -102,8 +102,9 @@ def _chunkq_batched_loop(
 ) -> int:
     name = f"bench-{worker}"
     done = 0
-    while (chunk := claim(conn, name, 60)) is not None:
-        result = completer.complete(chunk, True, 0)
+    chunk = claim(conn, name, 60)
+    while chunk is not None:
+        result, chunk = completer.complete_and_claim(chunk, True, name, 60, 0)
         assert result.outcome == "completed", result
         done += 1
     return done

@@ -217,8 +217,12 @@ class _Pending:
     success: bool
     processing_time_ms: int | None
     error_message: str | None
+    #: claim the next chunk for this worker in the same transaction (None: don't)
+    claim_for: str | None = None
+    lease_seconds: int = 300
     settled: threading.Event = field(default_factory=threading.Event)
     result: Completion | None = None
+    next_chunk: ClaimedChunk | None = None
     error: BaseException | None = None
 
 
@@ -287,15 +291,34 @@ class BatchCompleter:
         error_message: str | None = None,
     ) -> Completion:
         """Report ``chunk``; returns once the completion is committed (or refused)."""
+        item = _Pending(chunk, success, processing_time_ms, error_message)
+        self._submit(item)
+        assert item.result is not None
+        return item.result
+
+    def complete_and_claim(
+        self,
+        chunk: ClaimedChunk,
+        success: bool,
+        worker_id: str,
+        lease_seconds: int = 300,
+        processing_time_ms: int | None = None,
+        error_message: str | None = None,
+    ) -> tuple[Completion, ClaimedChunk | None]:
+        """Report ``chunk`` and lease the next one for ``worker_id`` in the batch's
+        transaction (``complete_and_claim_next_chunk_safe``)."""
+        item = _Pending(chunk, success, processing_time_ms, error_message, worker_id, lease_seconds)
+        self._submit(item)
+        assert item.result is not None
+        return item.result, item.next_chunk
+
+    def _submit(self, item: _Pending) -> None:
         if not any(t.is_alive() for t in self._threads):
             raise RuntimeError("the completer is not running")
-        item = _Pending(chunk, success, processing_time_ms, error_message)
         self._pending.put(item)
         item.settled.wait()
         if item.error is not None:
             raise item.error
-        assert item.result is not None
-        return item.result
 
     def _run(self) -> None:
         conns: list[psycopg.Connection[Any]] = []
@@ -329,6 +352,19 @@ class BatchCompleter:
         return conns[0]
 
     def _complete(self, conn: psycopg.Connection[Any], item: _Pending) -> Completion:
+        if item.claim_for is not None:
+            done, item.next_chunk = complete_and_claim(
+                conn,
+                item.chunk,
+                item.success,
+                item.claim_for,
+                item.lease_seconds,
+                item.processing_time_ms,
+                item.error_message,
+                self.backoff_base_ms,
+                self.backoff_max_ms,
+            )
+            return done
         return complete(
             conn,
             item.chunk,
@@ -339,6 +375,36 @@ class BatchCompleter:
             self.backoff_max_ms,
         )
 
+    def _params(self, item: _Pending) -> tuple[str, tuple[Any, ...]]:
+        c = item.chunk
+        if item.claim_for is not None:
+            return _COMPLETE_AND_CLAIM, (
+                c.chunk_id,
+                c.lease_token,
+                item.success,
+                item.claim_for,
+                item.processing_time_ms,
+                item.error_message,
+                item.lease_seconds,
+                self.backoff_base_ms,
+                self.backoff_max_ms,
+            )
+        return _COMPLETE, (
+            c.chunk_id,
+            c.lease_token,
+            item.success,
+            item.processing_time_ms,
+            item.error_message,
+            self.backoff_base_ms,
+            self.backoff_max_ms,
+        )
+
+    @staticmethod
+    def _settle(item: _Pending, row: dict[str, Any]) -> None:
+        item.result = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
+        if item.claim_for is not None and row["next_chunk_id"] is not None:
+            item.next_chunk = ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
+
     def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
         batch.sort(key=lambda p: (p.chunk.sync_job_id, p.chunk.chunk_id))
         try:
@@ -346,21 +412,9 @@ class BatchCompleter:
             # one round trip: BEGIN, every completion, COMMIT sent together (pipeline mode)
             with conn.pipeline(), conn.transaction():
                 cursors = [
-                    conn.cursor(row_factory=dict_row).execute(
-                        _COMPLETE,
-                        (
-                            item.chunk.chunk_id,
-                            item.chunk.lease_token,
-                            item.success,
-                            item.processing_time_ms,
-                            item.error_message,
-                            self.backoff_base_ms,
-                            self.backoff_max_ms,
-                        ),
-                    )
-                    for item in batch
+                    conn.cursor(row_factory=dict_row).execute(*self._params(item)) for item in batch
                 ]
-            results = [Completion(**cur.fetchone()) for cur in cursors]  # type: ignore[arg-type]
+            rows = [cur.fetchone() for cur in cursors]
         except psycopg.Error as exc:
             log.warning("batch of %d completions failed (%s); settling each alone", len(batch), exc)
             for item in batch:
@@ -369,8 +423,9 @@ class BatchCompleter:
         with self._lock:
             self.batches += 1
             self.completions += len(batch)
-        for item, result in zip(batch, results, strict=True):
-            item.result = result
+        for item, row in zip(batch, rows, strict=True):
+            assert row is not None
+            self._settle(item, row)
             item.settled.set()
 
     def _flush_one(self, item: _Pending, conns: list[psycopg.Connection[Any]]) -> None:
@@ -595,9 +650,16 @@ class QueueWorker:
         conn = self._connection()
         more = cfg.max_chunks is None or self.stats.claimed < cfg.max_chunks
         nxt: ClaimedChunk | None = None
-        if self.completer is not None:
+        chain = cfg.chain and more and not self._stop.is_set()
+        if self.completer is not None and chain:
+            done, nxt = self.completer.complete_and_claim(
+                chunk, success, cfg.worker_id, cfg.lease_seconds, elapsed_ms, error
+            )
+            if nxt is not None:
+                self.stats.claimed += 1
+        elif self.completer is not None:
             done = self.completer.complete(chunk, success, elapsed_ms, error)
-        elif cfg.chain and more and not self._stop.is_set():
+        elif chain:
             done, nxt = complete_and_claim(
                 conn,
                 chunk,
