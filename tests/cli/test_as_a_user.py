@@ -41,11 +41,6 @@ def test_console_script(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.count("error[PGD") == 4 and proc.stderr == ""
-    proc = subprocess.run(
-        [_pgdrift(), "check", "missing/"], cwd=root, capture_output=True, text=True, env=_env()
-    )
-    assert proc.returncode == 2
-    assert proc.stderr == "pgdrift: error: path does not exist: missing/\n"
 
 
 def _action_script() -> tuple[str, dict]:
@@ -115,6 +110,3 @@ def test_pre_commit_hooks(tmp_path: Path, hook_id: str) -> None:
     proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, env=_env(), timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.count("error[PGD") == 4
-    (root / "sql" / "020_functions.sql").write_text(FIXED_SQL)
-    proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, env=_env(), timeout=120)
-    assert proc.returncode == 0, proc.stdout
