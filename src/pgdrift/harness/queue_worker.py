@@ -26,61 +26,52 @@ import contextlib
 import importlib
 import logging
 import os
-import queue
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from types import FrameType
 from typing import Any
-from uuid import UUID
 
 import psycopg
-from psycopg.rows import dict_row
+
+from pgdrift.harness.queue_client import (
+    BatchCompleter,
+    ClaimedChunk,
+    Completion,
+    claim,
+    cleanup,
+    complete,
+    complete_and_claim,
+    heartbeat,
+)
 
 log = logging.getLogger("pgdrift.worker")
 
+__all__ = [
+    "CHANNELS",
+    "BatchCompleter",
+    "ChunkContext",
+    "ClaimedChunk",
+    "Completion",
+    "LeaseLost",
+    "QueueWorker",
+    "WorkerConfig",
+    "WorkerStats",
+    "claim",
+    "cleanup",
+    "complete",
+    "complete_and_claim",
+    "heartbeat",
+    "load_handler",
+    "main",
+    "run_pool",
+    "simulated_handler",
+]
+
 CHANNELS = ("chunk_queue_ready", "chunk_webhooks")
-
-
-@dataclass(frozen=True)
-class ClaimedChunk:
-    """One leased chunk, as returned by ``claim_next_chunk_job_safe``."""
-
-    chunk_id: int
-    sync_job_id: int
-    chunk_index: int
-    estimated_emails: int
-    queue_id: int
-    lease_token: UUID
-    attempt: int
-    max_attempts: int
-    lease_expires_at: datetime
-    account_id: str
-
-
-@dataclass(frozen=True)
-class Completion:
-    """The answer of ``complete_chunk_job_safe``.
-
-    ``outcome`` is one of ``completed``, ``retry_scheduled``, ``dead_lettered`` (accepted)
-    or ``stale_lease``, ``lease_expired``, ``already_recorded``, ``unknown_chunk`` (nothing
-    changed).
-    """
-
-    outcome: str
-    chunk_status: str | None
-    sync_job_status: str | None
-    attempt: int | None
-    retry_at: datetime | None
-    outbox_id: int | None
-
-    @property
-    def accepted(self) -> bool:
-        return self.outcome in {"completed", "retry_scheduled", "dead_lettered"}
 
 
 class LeaseLost(Exception):
@@ -101,343 +92,6 @@ class ChunkContext:
 
 
 Handler = Callable[[ClaimedChunk, ChunkContext], Any]
-
-
-# --- the SQL API, typed -------------------------------------------------------------------
-
-_CLAIM = "SELECT * FROM claim_next_chunk_job_safe(p_worker_id => %s, p_lease_seconds => %s)"
-_COMPLETE = (
-    "SELECT * FROM complete_chunk_job_safe(p_chunk_id => %s, p_lease_token => %s,"
-    " p_success => %s, p_processing_time_ms => %s, p_error_message => %s,"
-    " p_backoff_base_ms => %s, p_backoff_max_ms => %s)"
-)
-_HEARTBEAT = (
-    "SELECT heartbeat_chunk_job_safe(p_chunk_id => %s, p_lease_token => %s,"
-    " p_lease_seconds => %s) AS lease_expires_at"
-)
-_CLEANUP = "SELECT cleanup_stuck_chunks() AS reclaimed"
-
-
-def claim(
-    conn: psycopg.Connection[Any], worker_id: str, lease_seconds: int = 300
-) -> ClaimedChunk | None:
-    """Lease the next due chunk for ``worker_id``; ``None`` when nothing is due."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_CLAIM, (worker_id, lease_seconds)).fetchone()
-    return ClaimedChunk(**row) if row else None
-
-
-def complete(
-    conn: psycopg.Connection[Any],
-    chunk: ClaimedChunk,
-    success: bool,
-    processing_time_ms: int | None = None,
-    error_message: str | None = None,
-    backoff_base_ms: int = 1000,
-    backoff_max_ms: int = 300_000,
-) -> Completion:
-    """Report the outcome of ``chunk`` under its lease token."""
-    params = (
-        chunk.chunk_id,
-        chunk.lease_token,
-        success,
-        processing_time_ms,
-        error_message,
-        backoff_base_ms,
-        backoff_max_ms,
-    )
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_COMPLETE, params).fetchone()
-    assert row is not None  # the function always returns one row
-    return Completion(**row)
-
-
-_COMPLETE_AND_CLAIM = (
-    "SELECT * FROM complete_and_claim_next_chunk_safe(p_chunk_id => %s, p_lease_token => %s,"
-    " p_success => %s, p_worker_id => %s, p_processing_time_ms => %s, p_error_message => %s,"
-    " p_lease_seconds => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s)"
-)
-_NEXT_FIELDS = tuple(ClaimedChunk.__dataclass_fields__)
-
-
-def complete_and_claim(
-    conn: psycopg.Connection[Any],
-    chunk: ClaimedChunk,
-    success: bool,
-    worker_id: str,
-    lease_seconds: int = 300,
-    processing_time_ms: int | None = None,
-    error_message: str | None = None,
-    backoff_base_ms: int = 1000,
-    backoff_max_ms: int = 300_000,
-) -> tuple[Completion, ClaimedChunk | None]:
-    """Report ``chunk`` and lease the next one in one call, one transaction, one commit
-    (``complete_and_claim_next_chunk_safe``). Both take effect together or not at all.
-    """
-    params = (
-        chunk.chunk_id,
-        chunk.lease_token,
-        success,
-        worker_id,
-        processing_time_ms,
-        error_message,
-        lease_seconds,
-        backoff_base_ms,
-        backoff_max_ms,
-    )
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_COMPLETE_AND_CLAIM, params).fetchone()
-    assert row is not None  # the function always returns one row
-    done = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
-    if row["next_chunk_id"] is None:
-        return done, None
-    return done, ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
-
-
-def heartbeat(
-    conn: psycopg.Connection[Any], chunk: ClaimedChunk, lease_seconds: int = 300
-) -> datetime | None:
-    """Extend the live lease of ``chunk``; ``None`` when the lease is no longer live."""
-    row = conn.execute(_HEARTBEAT, (chunk.chunk_id, chunk.lease_token, lease_seconds)).fetchone()
-    return row[0] if row else None
-
-
-def cleanup(conn: psycopg.Connection[Any]) -> int:
-    """Reclaim expired leases (``cleanup_stuck_chunks()``); returns how many."""
-    row = conn.execute(_CLEANUP).fetchone()
-    return int(row[0]) if row else 0
-
-
-# --- shared completions ------------------------------------------------------------------
-
-
-@dataclass
-class _Pending:
-    chunk: ClaimedChunk
-    success: bool
-    processing_time_ms: int | None
-    error_message: str | None
-    #: claim the next chunk for this worker in the same transaction (None: don't)
-    claim_for: str | None = None
-    lease_seconds: int = 300
-    settled: threading.Event = field(default_factory=threading.Event)
-    result: Completion | None = None
-    next_chunk: ClaimedChunk | None = None
-    error: BaseException | None = None
-
-
-class BatchCompleter:
-    """Reports the completions of many worker threads together, in one transaction per batch.
-
-    Every completion is still ``complete_chunk_job_safe`` with its own lease token, outbox
-    row and notification, all in the transaction that commits it; a batch only shares the
-    COMMIT. That matters because Postgres serialises the commits of transactions that
-    NOTIFY (a database-wide lock held through the WAL flush): one commit per batch instead of
-    one per chunk is what lets several workers keep the per-completion notification. Batches
-    lock sync jobs in ``sync_job_id`` order (no deadlocks between completers); when a batch
-    fails, each of its completions is retried on its own (completion is idempotent, so a
-    batch whose COMMIT outcome was lost is settled correctly too).
-    """
-
-    def __init__(
-        self,
-        dsn: str,
-        *,
-        max_batch: int = 64,
-        connections: int = 2,
-        backoff_base_ms: int = 1000,
-        backoff_max_ms: int = 300_000,
-    ) -> None:
-        if connections < 1 or max_batch < 1:
-            raise ValueError("connections and max_batch must be >= 1")
-        self.dsn = dsn
-        self.max_batch = max_batch
-        self.backoff_base_ms = backoff_base_ms
-        self.backoff_max_ms = backoff_max_ms
-        self.batches = 0
-        self.completions = 0
-        self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        # several connections: one batch executes while another waits for its commit
-        self._threads = [
-            threading.Thread(target=self._run, name=f"chunk-completer-{n}", daemon=True)
-            for n in range(connections)
-        ]
-
-    def __enter__(self) -> BatchCompleter:
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def start(self) -> BatchCompleter:
-        return self.__enter__()
-
-    def close(self) -> None:
-        """Settle what is queued, then stop (idempotent)."""
-        alive = [t for t in self._threads if t.is_alive()]
-        for _ in alive:
-            self._pending.put(None)
-        for thread in alive:
-            thread.join()
-
-    def complete(
-        self,
-        chunk: ClaimedChunk,
-        success: bool,
-        processing_time_ms: int | None = None,
-        error_message: str | None = None,
-    ) -> Completion:
-        """Report ``chunk``; returns once the completion is committed (or refused)."""
-        item = _Pending(chunk, success, processing_time_ms, error_message)
-        self._submit(item)
-        assert item.result is not None
-        return item.result
-
-    def complete_and_claim(
-        self,
-        chunk: ClaimedChunk,
-        success: bool,
-        worker_id: str,
-        lease_seconds: int = 300,
-        processing_time_ms: int | None = None,
-        error_message: str | None = None,
-    ) -> tuple[Completion, ClaimedChunk | None]:
-        """Report ``chunk`` and lease the next one for ``worker_id`` in the batch's
-        transaction (``complete_and_claim_next_chunk_safe``)."""
-        item = _Pending(chunk, success, processing_time_ms, error_message, worker_id, lease_seconds)
-        self._submit(item)
-        assert item.result is not None
-        return item.result, item.next_chunk
-
-    def _submit(self, item: _Pending) -> None:
-        if not any(t.is_alive() for t in self._threads):
-            raise RuntimeError("the completer is not running")
-        self._pending.put(item)
-        item.settled.wait()
-        if item.error is not None:
-            raise item.error
-
-    def _run(self) -> None:
-        conns: list[psycopg.Connection[Any]] = []
-        try:
-            while True:
-                first = self._pending.get()
-                if first is None:
-                    return
-                batch = [first]
-                stopping = False
-                while len(batch) < self.max_batch:
-                    try:
-                        item = self._pending.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        stopping = True
-                        break
-                    batch.append(item)
-                self._flush(batch, conns)
-                if stopping:
-                    return
-        finally:
-            for conn in conns:
-                with contextlib.suppress(Exception):
-                    conn.close()
-
-    def _connection(self, conns: list[psycopg.Connection[Any]]) -> psycopg.Connection[Any]:
-        if not conns or conns[0].closed or conns[0].broken:
-            conns[:] = [psycopg.connect(self.dsn, autocommit=True)]
-        return conns[0]
-
-    def _complete(self, conn: psycopg.Connection[Any], item: _Pending) -> Completion:
-        if item.claim_for is not None:
-            done, item.next_chunk = complete_and_claim(
-                conn,
-                item.chunk,
-                item.success,
-                item.claim_for,
-                item.lease_seconds,
-                item.processing_time_ms,
-                item.error_message,
-                self.backoff_base_ms,
-                self.backoff_max_ms,
-            )
-            return done
-        return complete(
-            conn,
-            item.chunk,
-            item.success,
-            item.processing_time_ms,
-            item.error_message,
-            self.backoff_base_ms,
-            self.backoff_max_ms,
-        )
-
-    def _params(self, item: _Pending) -> tuple[str, tuple[Any, ...]]:
-        c = item.chunk
-        if item.claim_for is not None:
-            return _COMPLETE_AND_CLAIM, (
-                c.chunk_id,
-                c.lease_token,
-                item.success,
-                item.claim_for,
-                item.processing_time_ms,
-                item.error_message,
-                item.lease_seconds,
-                self.backoff_base_ms,
-                self.backoff_max_ms,
-            )
-        return _COMPLETE, (
-            c.chunk_id,
-            c.lease_token,
-            item.success,
-            item.processing_time_ms,
-            item.error_message,
-            self.backoff_base_ms,
-            self.backoff_max_ms,
-        )
-
-    @staticmethod
-    def _settle(item: _Pending, row: dict[str, Any]) -> None:
-        item.result = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
-        if item.claim_for is not None and row["next_chunk_id"] is not None:
-            item.next_chunk = ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
-
-    def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
-        batch.sort(key=lambda p: (p.chunk.sync_job_id, p.chunk.chunk_id))
-        try:
-            conn = self._connection(conns)
-            # one round trip: BEGIN, every completion, COMMIT sent together (pipeline mode)
-            with conn.pipeline(), conn.transaction():
-                cursors = [
-                    conn.cursor(row_factory=dict_row).execute(*self._params(item)) for item in batch
-                ]
-            rows = [cur.fetchone() for cur in cursors]
-        except psycopg.Error as exc:
-            log.warning("batch of %d completions failed (%s); settling each alone", len(batch), exc)
-            for item in batch:
-                self._flush_one(item, conns)
-            return
-        with self._lock:
-            self.batches += 1
-            self.completions += len(batch)
-        for item, row in zip(batch, rows, strict=True):
-            assert row is not None
-            self._settle(item, row)
-            item.settled.set()
-
-    def _flush_one(self, item: _Pending, conns: list[psycopg.Connection[Any]]) -> None:
-        try:
-            item.result = self._complete(self._connection(conns), item)
-            with self._lock:
-                self.batches += 1
-                self.completions += 1
-        except BaseException as exc:
-            item.error = exc
-        finally:
-            item.settled.set()
 
 
 # --- the worker ---------------------------------------------------------------------------
