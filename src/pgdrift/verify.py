@@ -205,19 +205,20 @@ def _created_names(node: Any) -> list[str]:
         return items[-1] if items else None
 
     found: list[str | None] = []
-    if isinstance(node, ast.CreateFunctionStmt):
-        found.append(last(node.funcname))
-    elif isinstance(node, ast.CreateStmt | ast.ViewStmt):
-        rel = node.relation if isinstance(node, ast.CreateStmt) else node.view
+    n: Any = node
+    if isinstance(n, ast.CreateFunctionStmt):
+        found.append(last(n.funcname))
+    elif isinstance(n, ast.CreateStmt | ast.ViewStmt):
+        rel: Any = n.relation if isinstance(n, ast.CreateStmt) else n.view
         found.append(rel.relname if rel is not None else None)
-    elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
-        found.append(node.into.rel.relname)
-    elif isinstance(node, ast.CompositeTypeStmt) and node.typevar is not None:
-        found.append(node.typevar.relname)
-    elif isinstance(node, ast.CreateEnumStmt):
-        found.append(last(node.typeName))
-    elif isinstance(node, ast.CreateDomainStmt):
-        found.append(last(node.domainname))
+    elif isinstance(n, ast.CreateTableAsStmt) and n.into is not None:
+        found.append(n.into.rel.relname if n.into.rel is not None else None)
+    elif isinstance(n, ast.CompositeTypeStmt) and n.typevar is not None:
+        found.append(n.typevar.relname)
+    elif isinstance(n, ast.CreateEnumStmt):
+        found.append(last(n.typeName))
+    elif isinstance(n, ast.CreateDomainStmt):
+        found.append(last(n.domainname))
     return [n for n in found if n]
 
 
@@ -327,9 +328,9 @@ def _analyse(
     total = sum(len(sf.statements) for sf in sqlfiles)
     done = 0
     for sf, failed in zip(sqlfiles, failures, strict=True):
-        for key, fail in failed.items():
+        for key, broken in failed.items():
             if key < 0:  # text pglast could not parse: only Postgres's message
-                result.diagnostics.append(_failure_diagnostic(sf, fail, None))
+                result.diagnostics.append(_failure_diagnostic(sf, broken, None))
         for stmt in sf.statements:
             done += 1
             fail = failed.get(stmt.index)
@@ -397,16 +398,16 @@ def _analyse_statement(
         stats.functions += 1
         return _do(conn, sf, stmt, catalog, search_path, result), "DO block"
     if stmt.kind in ("view", "create-as", "dml") and fail is not None:
-        body = stmt.body if stmt.kind != "dml" else Body(stmt.text, stmt.start)
+        query: Body | None = stmt.body if stmt.kind != "dml" else Body(stmt.text, stmt.start)
         if stmt.kind == "view":
             stats.views += 1
-        if body is None:
+        if query is None:
             return [], None
         resolver = PgResolver(conn)
         br = BodyResult()
-        check_statement(body.text, Env(catalog, search_path, plpgsql=False), resolver, br, 0)
+        check_statement(query.text, Env(catalog, search_path, plpgsql=False), resolver, br, 0)
         stats.statements += resolver.analysed
-        return _to_diagnostics(sf, body, br.findings, None), None
+        return _to_diagnostics(sf, query, br.findings, None), None
     if stmt.kind == "view":
         stats.views += 1
     return [], None

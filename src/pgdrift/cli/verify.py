@@ -13,6 +13,7 @@ import click
 
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import exit_code, fail, internal_error, open_output, report_options
+from pgdrift.config import Config
 
 
 @cli.command("verify")
@@ -89,7 +90,7 @@ def verify_command(
 
 
 def _verify(
-    config: object,
+    config: Config,
     chosen: list[str],
     providers: str | None,
     pg_bindir: str | None,

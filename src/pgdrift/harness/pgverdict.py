@@ -161,7 +161,7 @@ def _call_end(tokens: list[tuple[int, int, str]], start: int) -> int:
 def _walk(node: Any, visit: Callable[[Any], None]) -> None:
     if isinstance(node, ast.Node):
         visit(node)
-        for name in node.__slots__:
+        for name in getattr(node, "__slots__", ()):
             _walk(getattr(node, name, None), visit)
     elif isinstance(node, list | tuple):
         for item in node:
@@ -179,20 +179,24 @@ def _parse(sql: str) -> _Parsed | None:
     tokens = _tokens(sql)
     parsed = _Parsed(node, tokens, [], [], [], [])
 
-    def visit(n: Any) -> None:
+    def visit(node: Any) -> None:
+        n: Any = node  # pglast nodes; branch on the class name to keep attributes loose
+        kind = type(n).__name__
         loc = getattr(n, "location", None)
-        if isinstance(n, ast.ColumnRef) and loc is not None and loc >= 0:
-            fields = tuple(f.sval if isinstance(f, ast.String) else "*" for f in n.fields)
+        if not isinstance(loc, int) or loc < 0:
+            return
+        if kind == "ColumnRef":
+            fields = tuple(str(f.sval) if isinstance(f, ast.String) else "*" for f in n.fields)
             end = _span_tokens(tokens, loc, 2 * len(fields) - 1)
             parsed.refs.append(_Ref(loc, end, fields))
-        elif isinstance(n, ast.ParamRef) and loc is not None and loc >= 0:
+        elif kind == "ParamRef":
             parsed.params.append((n.number, loc, _span_tokens(tokens, loc, 1)))
-        elif isinstance(n, ast.RangeVar) and loc is not None and loc >= 0:
+        elif kind == "RangeVar":
             count = 3 if n.schemaname else 1
             alias = n.alias.aliasname if n.alias is not None else None
             parsed.ranges.append((loc, _span_tokens(tokens, loc, count), alias, n.relname))
-        elif isinstance(n, ast.FuncCall) and loc is not None and loc >= 0:
-            name = tuple(f.sval for f in n.funcname if isinstance(f, ast.String))
+        elif kind == "FuncCall":
+            name = tuple(str(f.sval) for f in n.funcname if isinstance(f, ast.String))
             nargs = len(n.args or ()) if not n.agg_star else 0
             parsed.calls.append((loc, _call_end(tokens, loc), name, nargs))
 
@@ -554,8 +558,8 @@ class _Statement:
 
     def _target_relation(self) -> str | None:
         node = self.parsed.node if self.parsed else None
-        rel = getattr(node, "relation", None)
-        if isinstance(rel, ast.RangeVar):
+        rel: Any = getattr(node, "relation", None)
+        if isinstance(rel, ast.RangeVar) and rel.relname:
             if rel.schemaname:
                 return f"{quote_ident(rel.schemaname)}.{quote_ident(rel.relname)}"
             return quote_ident(rel.relname)
@@ -650,7 +654,7 @@ class _Statement:
         res = self.r.conn.pgconn.describe_prepared(b"pgdrift_v")
         if res.status != 1 and res.nfields == 0:  # COMMAND_OK with no columns
             return None, None
-        names = tuple(res.fname(i).decode() for i in range(res.nfields))
+        names = tuple((res.fname(i) or b"?column?").decode() for i in range(res.nfields))
         types = tuple(self._type_name(res.ftype(i)) for i in range(res.nfields))
         return (names, types) if names else (None, None)
 
@@ -658,8 +662,8 @@ class _Statement:
         cache = self.r._type_names
         if oid not in cache:
             row = self.r.conn.execute("SELECT format_type(%s, NULL)", (oid,)).fetchone()
-            cache[oid] = row[0] if row else None
-        return cache[oid]
+            cache[oid] = str(row[0]) if row and row[0] else ""
+        return cache[oid] or None
 
     def _conflicts(self) -> None:
         """Variable references that Postgres would also accept as columns."""
@@ -697,7 +701,9 @@ class _Statement:
         rolled back later) so that later statements see it; others are not analysed."""
         temp = False
         if isinstance(node, ast.CreateStmt | ast.CreateTableAsStmt):
-            rel = node.relation if isinstance(node, ast.CreateStmt) else node.into.rel
+            rel: Any = node.relation if isinstance(node, ast.CreateStmt) else node.into
+            if isinstance(rel, ast.IntoClause):
+                rel = rel.rel
             temp = getattr(rel, "relpersistence", "p") == "t"
         if not temp:
             return Resolution()

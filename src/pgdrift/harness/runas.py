@@ -16,14 +16,14 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
+_PRCTL: Any = None
 try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
-    _PRCTL = _LIBC.prctl
-except (OSError, AttributeError):  # not Linux
-    _LIBC = None
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux: no parent-death signal
     _PRCTL = None
 
 
