@@ -384,6 +384,16 @@ STATEMENTS: list[Case] = [
     # -- typed built-ins with a wrong argument count, CALL ----------------------------------
     ("SELECT lower('a', 'b'), upper('x')", [("PGD108", "lower")]),
     ("SELECT length(), lower(')')", [("PGD108", "length")]),
+    (
+        "SELECT round(1.5, 2, 3), to_char(now()), split_part('a', ',')",
+        [("PGD108", "round"), ("PGD108", "to_char"), ("PGD108", "split_part")],
+    ),
+    (
+        "SELECT lower('a'), count(*), string_agg(status, ',' ORDER BY id), "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY id), lag(id, 1, 0) OVER (ORDER BY id), "
+        "make_interval(days => 1), trim(both ' ' from status), 'round(1, 2, 3)' FROM chunked_sync_jobs GROUP BY id",
+        [],
+    ),
     ("SELECT date_trunc(created_at) FROM chunked_sync_jobs", [("PGD108", "date_trunc")]),
     ("CALL do_something(1)", [("PGD104", "do_something")]),
     ("CALL next_id()", []),

@@ -67,6 +67,77 @@ _NOT_A_CALL_AFTER = re.compile(
 )
 
 
+_CALL = re.compile(r"(?<![\w$.\"])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# A call follows an operator/punctuation or one of these keywords; a name after anything
+# else (a column definition `b varchar(20)`, an alias `AS t(a)`, `INTO t (…)`) is no call.
+_CALL_CONTEXT_WORDS = frozenset(
+    [
+        "select",
+        "where",
+        "and",
+        "or",
+        "not",
+        "then",
+        "else",
+        "when",
+        "by",
+        "returning",
+        "on",
+        "having",
+        "distinct",
+        "all",
+        "is",
+        "like",
+        "ilike",
+        "between",
+        "case",
+        "limit",
+        "offset",
+        "return",
+        "raise",
+        "perform",
+        "into_never",
+    ]
+)
+_CALL_CONTEXT_CHARS = set("(,=<>+-*/|%!~^&[")
+
+
+def builtin_call_sites(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """``(name, start, end, close_paren)`` of plain ``name(…)`` calls in expression
+    positions, outside strings and comments."""
+    matches = list(_CALL.finditer(text))
+    if not matches:
+        return
+    mask = _code_mask(text)
+    for m in matches:
+        start = m.start(1)
+        if not mask[start]:
+            continue
+        before = text[:start].rstrip()
+        if before.endswith("::"):
+            continue
+        if before and before[-1] in _CALL_CONTEXT_CHARS:
+            pass
+        else:
+            word = re.search(r"([A-Za-z_]+)$", before)
+            if before and (word is None or word.group(1).lower() not in _CALL_CONTEXT_WORDS):
+                continue
+        open_at = m.end() - 1
+        depth, i = 0, open_at
+        while i < len(text):
+            if mask[i]:
+                if text[i] == "(":
+                    depth += 1
+                elif text[i] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+            i += 1
+        if i >= len(text):
+            continue
+        yield m.group(1).lower(), start, m.end(1), i
+
+
 @dataclass(frozen=True, slots=True)
 class ForeignCall:
     name: str

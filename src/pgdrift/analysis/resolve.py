@@ -27,7 +27,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
-from pgdrift.analysis.dialects import foreign_calls
+from pgdrift.analysis.dialects import builtin_call_sites, foreign_calls
 from pgdrift.analysis.env import Env, Resolution
 from pgdrift.analysis.functions import builtin_arities
 from pgdrift.analysis.refs import fold, pg_type_name, result_values
@@ -157,10 +157,9 @@ def _report_arity(walker: Walker, sql: str, parsed: _Parsed) -> None:
                 continue
             nargs = counted
         if is_builtin_function(name, nargs) is False:
-            plural = "argument" if nargs == 1 else "arguments"
             walker.report(
                 WrongArgumentCount,
-                f"function {name}() called with {nargs} {plural}, which no overload takes",
+                _arity_message(name, nargs),
                 (m.start(1) - walker.shift, m.end(1) - walker.shift),
             )
 
@@ -183,7 +182,7 @@ def _count_args(inner: str) -> int | None:
             if j == -1:
                 return None
             i = j + 1
-            flat.append(" ")
+            flat.append("s")  # a string literal is an argument
             continue
         if c in "([":
             depth += 1
@@ -198,6 +197,96 @@ def _count_args(inner: str) -> int | None:
     if _SPECIAL_ARG_SYNTAX.search(text):
         return None
     return count + 1 if text.strip() else 0
+
+
+def _report_builtin_arity(walker: Walker, sql: str) -> None:
+    """PGD108 for built-in calls with a wrong number of arguments that sqlglot accepted
+    into its own function nodes (``round(x, 2, 3)``, ``to_char(x)``)."""
+    for name, start, end, close in builtin_call_sites(sql):
+        if name in _SPECIAL_CALLS or builtin_arities(name) is None:
+            continue
+        if re.match(r"\s*WITHIN\s+GROUP\b", sql[close + 1 :], re.I):
+            continue  # ordered-set aggregates count their WITHIN GROUP arguments too
+        nargs = _count_args(sql[sql.index("(", end) + 1 : close])
+        if nargs is None or is_builtin_function(name, nargs) is not False:
+            continue
+        if walker.catalog.find_functions(name, None, walker.search_path):
+            continue  # a user overload may take that many
+        walker.report(
+            WrongArgumentCount,
+            _arity_message(name, nargs),
+            (start - walker.shift, end - walker.shift),
+        )
+
+
+def _arity_message(name: str, nargs: int) -> str:
+    plural = "argument" if nargs == 1 else "arguments"
+    arities = ", ".join(
+        str(lo) if lo == hi else (f"{lo} or more" if hi is None else f"{lo} to {hi}")
+        for lo, hi in builtin_arities(name) or ()
+    )
+    return f"function {name}() called with {nargs} {plural}, but it takes {arities}"
+
+
+# Calls with their own syntax or semantics, not judged by argument count.
+_SPECIAL_CALLS = frozenset(
+    [
+        "extract",
+        "substring",
+        "trim",
+        "position",
+        "overlay",
+        "cast",
+        "coalesce",
+        "greatest",
+        "least",
+        "nullif",
+        "exists",
+        "array",
+        "row",
+        "values",
+        "grouping",
+        "xmlelement",
+        "xmlforest",
+        "xmlattributes",
+        "xmlparse",
+        "xmlserialize",
+        "xmlexists",
+        "xmlpi",
+        "xmlroot",
+        "xmltable",
+        "json_object",
+        "json_array",
+        "json_objectagg",
+        "json_arrayagg",
+        "json",
+        "json_scalar",
+        "json_serialize",
+        "json_exists",
+        "json_query",
+        "json_value",
+        "json_table",
+        "normalize",
+        "collation",
+        "treat",
+        "interval",
+        "timestamp",
+        "time",
+        "date",
+        "numeric",
+        "decimal",
+        "varchar",
+        "char",
+        "character",
+        "bit",
+        "float",
+        "double",
+        "in",
+        "any",
+        "some",
+        "all",
+    ]
+)
 
 
 def _report_foreign_calls(walker: Walker, sql: str) -> None:
@@ -262,6 +351,7 @@ def _resolve_statement(text: str, env: Env) -> Resolution:
     walker = Walker(env, text, 0)
     _report_arity(walker, text, parsed)
     _report_foreign_calls(walker, text)
+    _report_builtin_arity(walker, text)
     if isinstance(tree, exp.Create):
         return _create(tree, walker)
     if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
@@ -392,6 +482,7 @@ def _resolve_expression(
     walker.procedure_call = procedure
     _report_arity(walker, sql, parsed)
     _report_foreign_calls(walker, sql)
+    _report_builtin_arity(walker, sql)
     scope = Scope()
     for item in tree.expressions:
         walker.expr(item, scope, {})
