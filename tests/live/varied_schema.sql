@@ -99,3 +99,4 @@ CREATE DOMAIN app.short_code AS varchar(8) CHECK (VALUE IN ('a1', 'b2'));
 CREATE TABLE app.codes (code app.short_code PRIMARY KEY, label character(3) CHECK (label IN ('abc', 'xyz')));
 CREATE INDEX jobs_kind_partial_idx ON app.jobs (id) WHERE kind IN ('sync', 'export');
 CREATE VIEW app.sync_jobs_only AS SELECT id, kind FROM app.jobs WHERE kind IN ('sync', 'export');
+CREATE TYPE app.account_pair AS (first app.accounts, second app.accounts);

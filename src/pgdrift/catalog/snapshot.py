@@ -128,6 +128,11 @@ def ordered_statements(
             phase = 6
         elif kind in ("ViewStmt", "CreateTableAsStmt"):
             phase = 7
+        elif kind == "CompositeTypeStmt":
+            attribute_types = {
+                str_list(c.typeName.names)[-1] for c in node.coldeflist or () if c.typeName
+            }
+            phase = 7 if attribute_types & tables else 3  # a table's row type: after tables
         else:
             phase = _PHASE.get(kind, 11)
         buckets[phase].append(item)
