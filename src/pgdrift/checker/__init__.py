@@ -343,7 +343,7 @@ def _check_units(
     jobs: int,
     progress: Callable[[int, int, str], Any] | None,
 ) -> list[UnitResult]:
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = jobs if jobs > 0 else _cores()
     # every worker gets at least half a threshold's worth of units
     workers = min(workers, max(1, 2 * len(units) // PARALLEL_MIN_UNITS))
     if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
@@ -354,6 +354,14 @@ def _check_units(
         if progress is not None:
             progress(n + 1, len(units), sqlfiles[unit.file].source.path)
     return out
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity mask, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _one(
