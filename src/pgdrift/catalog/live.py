@@ -26,6 +26,7 @@ import psycopg
 from pgdrift.catalog import live_queries as q
 from pgdrift.catalog.live_render import render_objects
 from pgdrift.catalog.model import Catalog
+from pgdrift.diagnostic import Diagnostic
 from pgdrift.source import SourceFile
 
 DEFAULT_CONNECT_TIMEOUT = 10  # seconds
@@ -268,10 +269,17 @@ def live_sources(schema: LiveSchema, prefix: str = "live:") -> list[SourceFile]:
 
 def catalog_from_live(schema: LiveSchema, prefix: str = "live:") -> Catalog:
     """The Catalog of an introspected database, with function bodies and definitions."""
+    return catalog_from_live_with_diagnostics(schema, prefix)[0]
+
+
+def catalog_from_live_with_diagnostics(
+    schema: LiveSchema, prefix: str = "live:"
+) -> tuple[Catalog, list[Diagnostic]]:
+    """:func:`catalog_from_live` and the diagnostics of reading the DDL back (a definition
+    the DDL reader cannot parse, e.g. syntax newer than pglast's grammar, is one)."""
     from pgdrift.catalog.snapshot import catalog_from_ordered
 
-    catalog, _diagnostics = catalog_from_ordered(live_sources(schema, prefix))
-    return catalog
+    return catalog_from_ordered(live_sources(schema, prefix))
 
 
 def live_catalog(

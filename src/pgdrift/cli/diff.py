@@ -11,7 +11,7 @@ import click
 from pgdrift.catalog.diff import diff_catalogs
 from pgdrift.catalog.live import (
     LiveError,
-    catalog_from_live,
+    catalog_from_live_with_diagnostics,
     connect,
     introspect,
     masked,
@@ -116,8 +116,9 @@ def _diff(
         conn.close()
     for message in live.warnings:
         warn(message)
-    actual = catalog_from_live(live)
+    actual, live_problems = catalog_from_live_with_diagnostics(live)
     expected, problems = background.result()
+    problems = problems + live_problems
     diagnostics = problems + diff_catalogs(
         expected,
         actual,
