@@ -149,42 +149,21 @@ class ForeignCall:
         return FOREIGN_FUNCTIONS[self.name]
 
 
+_NON_CODE = re.compile(
+    r"'(?:[^']|'')*'?"  # string literal (E'…' escapes are close enough here)
+    r'|"[^"]*"?'  # quoted identifier
+    r"|--[^\n]*"  # line comment
+    r"|/\*.*?(?:\*/|$)"  # block comment
+    r"|\$([A-Za-z_]\w*|)\$.*?(?:\$\1\$|$)",  # dollar-quoted string
+    re.S,
+)
+
+
 def _code_mask(text: str) -> list[bool]:
     """True at positions outside string literals, quoted identifiers and comments."""
     mask = [True] * len(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        j = i
-        if c == "'":
-            j = i + 1
-            while j < n:
-                if text[j] == "'" and j + 1 < n and text[j + 1] == "'":
-                    j += 2
-                    continue
-                if text[j] == "'":
-                    break
-                j += 1
-        elif c == '"':
-            end = text.find('"', i + 1)
-            j = n - 1 if end == -1 else end
-        elif text.startswith("--", i):
-            end = text.find("\n", i)
-            j = n - 1 if end == -1 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            j = n - 1 if end == -1 else end + 1
-        elif c == "$":
-            m = re.match(r"\$([A-Za-z_]\w*)?\$", text[i:])
-            if m:
-                end = text.find(m.group(0), i + len(m.group(0)))
-                j = n - 1 if end == -1 else end + len(m.group(0)) - 1
-        if j > i:
-            for k in range(i, min(j + 1, n)):
-                mask[k] = False
-            i = j + 1
-            continue
-        i += 1
+    for m in _NON_CODE.finditer(text):
+        mask[m.start() : m.end()] = [False] * (m.end() - m.start())
     return mask
 
 
