@@ -80,6 +80,12 @@ def builtin_return_type(name: str) -> str | None:
     return str(returns[0]) if len(returns) == 1 else None
 
 
+def builtin_function_returns(name: str) -> tuple[str, ...]:
+    """Every return type of built-in ``name``'s overloads (empty when unknown)."""
+    entry = _data()["functions"].get(name)
+    return tuple(entry.get("returns", ())) if entry else ()
+
+
 @cache
 def builtin_type_names() -> frozenset[str]:
     """Built-in type names, both internal (``int4``) and as format_type prints (``integer``)."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from pglast import ast
-from pglast.enums import SubLinkType
+from pglast.enums import A_Expr_Kind, SubLinkType
 
 from pgdrift.catalog.model import Column, Relation
 from pgdrift.catalog.names import format_type, is_node, str_list
@@ -170,10 +170,40 @@ def _add_source(
             cols = [Column(c.colname, fmt(c.typeName)) for c in coldefs]
         elif alias is not None and alias.colnames:
             cols = [Column(n, UNKNOWN_TYPE) for n in str_list(alias.colnames)]
+        else:
+            cols = _scalar_function_columns(item)
         name = alias.aliasname if alias else f"?function{len(out)}"
         out[name] = cols
     else:
         out[f"?source{len(out)}"] = None
+
+
+def _scalar_function_columns(item: Any) -> list[Column] | None:
+    """``FROM generate_series(1, 3) AS g``: a built-in set-returning function of a scalar
+    type gives one column named by the alias (else the function); WITH ORDINALITY adds
+    ``ordinality``. Record-returning functions need a column list: None."""
+    from pgdrift.catalog.builtins import builtin_function_returns
+
+    if item.is_rowsfrom or len(item.functions or ()) != 1:
+        return None
+    call = item.functions[0][0]
+    if not is_node(call, ast.FuncCall):
+        return None
+    names = str_list(call.funcname)
+    if len(names) > 1 and names[0] != "pg_catalog":
+        return None
+    returns = builtin_function_returns(names[-1])
+    scalar = bool(returns) and "record" not in returns
+    if names[-1] == "unnest" and len(call.args or ()) == 1:
+        scalar = True
+    if not scalar:
+        return None
+    label = item.alias.aliasname if item.alias is not None else names[-1]
+    only = returns[0] if len(returns) == 1 else UNKNOWN_TYPE
+    cols = [Column(label, only)]
+    if item.ordinality:
+        cols.append(Column("ordinality", "bigint"))
+    return cols
 
 
 def _add_join(
@@ -343,8 +373,8 @@ def _figure(val: Any) -> str | None:
         return _figure(val.arg)
     if is_node(val, ast.FuncCall):
         return str_list(val.funcname)[-1]
-    if is_node(val, ast.A_Expr) and val.kind is not None and int(val.kind) == 8:
-        return "nullif"  # AEXPR_NULLIF
+    if is_node(val, ast.A_Expr) and val.kind == A_Expr_Kind.AEXPR_NULLIF:
+        return "nullif"
     if is_node(val, ast.TypeCast):
         inner = _figure(val.arg)
         if inner is not None:
