@@ -70,10 +70,24 @@ def test_view_column_names_match_postgres(pgdrift_empty_db: Any) -> None:
     assert diagnostics == []
     with connect(pgdrift_empty_db.dsn) as conn:
         from_server = catalog_from_live(introspect(conn))
+        real_types = {
+            (rel, col): typ
+            for rel, col, typ in conn.execute(
+                "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)"
+                " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE c.relkind = 'v' AND a.attnum > 0"
+            )
+        }
     wrong = []
     for i, query in enumerate(QUERIES):
         ours = from_files.relations[("public", f"v{i}")]
         theirs = from_server.relations[("public", f"v{i}")]
         if not ours.columns_known or ours.column_names != theirs.column_names:
             wrong.append(f"{query}\n  ours:   {ours.column_names}\n  server: {theirs.column_names}")
+            continue
+        # a type the reader claims must be the server's (unknown is allowed)
+        for mine in ours.columns:
+            real = real_types[(f"v{i}", mine.name)]
+            if mine.type != "unknown" and mine.type != real:
+                wrong.append(f"{query}\n  {mine.name}: ours {mine.type}, server {real}")
     assert not wrong, "\n".join(wrong)
