@@ -243,10 +243,14 @@ def _plpgsql(
     resolve = _resolver()
     seen: set[tuple[str, int, int, str]] = set()
 
-    def note(offset: int) -> str:
-        return f"in {context}, body line {fn.line_of(offset)}"
-
     for table in tables:
+        suffix = ""
+        if table is not None and len(tables) > 1:
+            suffix = f" (as the trigger function of {table.qualified_name})"
+
+        def note(offset: int, suffix: str = suffix) -> str:
+            return f"in {context}, body line {fn.line_of(offset)}{suffix}"
+
         br = check_plpgsql(fn, info, catalog, search_path, resolve, table, transitions)
         fresh = []
         for f in br.findings:
