@@ -13,7 +13,7 @@ schema-qualified and not in a position where it names a table, alias or type.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 # name -> what to write in Postgres
@@ -58,10 +58,6 @@ FOREIGN_FUNCTIONS: dict[str, str] = {
     "from_base64": "decode(…, 'base64')",
 }
 
-_CANDIDATE = re.compile(
-    r"(?<![\w$.])(" + "|".join(sorted(FOREIGN_FUNCTIONS, key=len, reverse=True)) + r")\s*\(",
-    re.I,
-)
 _NOT_A_CALL_AFTER = re.compile(
     r"(?:\b(?:AS|INTO|TABLE|JOIN|FROM|UPDATE|WITH|FUNCTION|PROCEDURE|TYPE|ONLY)|::)\s*$", re.I
 )
@@ -102,40 +98,46 @@ _CALL_CONTEXT_WORDS = frozenset(
 _CALL_CONTEXT_CHARS = set("(,=<>+-*/|%!~^&[")
 
 
-def builtin_call_sites(text: str) -> Iterator[tuple[str, int, int, int]]:
+def builtin_call_sites(
+    text: str, wanted: Callable[[str], bool]
+) -> Iterator[tuple[str, int, int, int]]:
     """``(name, start, end, close_paren)`` of plain ``name(…)`` calls in expression
-    positions, outside strings and comments."""
-    matches = list(_CALL.finditer(text))
-    if not matches:
-        return
-    mask = _code_mask(text)
-    for m in matches:
+    positions, outside strings and comments, for the names ``wanted`` accepts."""
+    mask: list[bool] | None = None
+    for m in _CALL.finditer(text):
+        name = m.group(1).lower()
+        if not wanted(name):
+            continue
+        if mask is None:
+            mask = _code_mask(text)
         start = m.start(1)
         if not mask[start]:
             continue
-        before = text[:start].rstrip()
+        before = text[max(0, start - 40) : start].rstrip()
         if before.endswith("::"):
             continue
-        if before and before[-1] in _CALL_CONTEXT_CHARS:
-            pass
-        else:
+        if before and before[-1] not in _CALL_CONTEXT_CHARS:
             word = re.search(r"([A-Za-z_]+)$", before)
-            if before and (word is None or word.group(1).lower() not in _CALL_CONTEXT_WORDS):
+            if word is None or word.group(1).lower() not in _CALL_CONTEXT_WORDS:
                 continue
-        open_at = m.end() - 1
-        depth, i = 0, open_at
-        while i < len(text):
-            if mask[i]:
-                if text[i] == "(":
-                    depth += 1
-                elif text[i] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-            i += 1
-        if i >= len(text):
+        close = _closing_paren(text, m.end() - 1, mask)
+        if close is not None:
+            yield name, start, m.end(1), close
+
+
+def _closing_paren(text: str, open_at: int, mask: list[bool]) -> int | None:
+    depth = 0
+    for i in range(open_at, len(text)):
+        if not mask[i]:
             continue
-        yield m.group(1).lower(), start, m.end(1), i
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +171,14 @@ def _code_mask(text: str) -> list[bool]:
 
 def foreign_calls(text: str) -> Iterator[ForeignCall]:
     """Calls of other dialects' functions in ``text`` (see the module docstring)."""
-    matches = list(_CANDIDATE.finditer(text))
-    if not matches:
-        return
-    mask = _code_mask(text)
-    for m in matches:
+    mask: list[bool] | None = None
+    for m in _CALL.finditer(text):
+        name = m.group(1).lower()
+        if name not in FOREIGN_FUNCTIONS:
+            continue
+        if mask is None:
+            mask = _code_mask(text)
         start, end = m.start(1), m.end(1)
         if not mask[start] or _NOT_A_CALL_AFTER.search(text[max(0, start - 20) : start]):
             continue
-        yield ForeignCall(m.group(1).lower(), start, end)
+        yield ForeignCall(name, start, end)

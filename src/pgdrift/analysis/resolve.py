@@ -202,9 +202,7 @@ def _count_args(inner: str) -> int | None:
 def _report_builtin_arity(walker: Walker, sql: str) -> None:
     """PGD108 for built-in calls with a wrong number of arguments that sqlglot accepted
     into its own function nodes (``round(x, 2, 3)``, ``to_char(x)``)."""
-    for name, start, end, close in builtin_call_sites(sql):
-        if name in _SPECIAL_CALLS or builtin_arities(name) is None:
-            continue
+    for name, start, end, close in builtin_call_sites(sql, _arity_judged):
         if re.match(r"\s*WITHIN\s+GROUP\b", sql[close + 1 :], re.I):
             continue  # ordered-set aggregates count their WITHIN GROUP arguments too
         nargs = _count_args(sql[sql.index("(", end) + 1 : close])
@@ -217,6 +215,15 @@ def _report_builtin_arity(walker: Walker, sql: str) -> None:
             _arity_message(name, nargs),
             (start - walker.shift, end - walker.shift),
         )
+
+
+@lru_cache(maxsize=4096)
+def _arity_judged(name: str) -> bool:
+    """A built-in whose argument count can be wrong (not special syntax, not 0-or-more)."""
+    if name in _SPECIAL_CALLS:
+        return False
+    arities = builtin_arities(name)
+    return arities is not None and not any(lo == 0 and hi is None for lo, hi in arities)
 
 
 def _arity_message(name: str, nargs: int) -> str:
