@@ -241,27 +241,26 @@ def _plpgsql(
                     transitions[name] = dataclasses.replace(rel, schema="pg_temp", name=name)
         tables = rels or [None]
     resolve = _resolver()
-    seen: set[tuple[str, int, int, str]] = set()
-
+    # Findings per key, with the tables whose NEW/OLD produced them (in order).
+    found: dict[tuple[str, int, int, str], tuple[BodyFinding, list[Any]]] = {}
     for table in tables:
+        br = check_plpgsql(fn, info, catalog, search_path, resolve, table, transitions)
+        for f in br.findings:
+            key = (f.rule.code, f.start, f.end, f.message)
+            found.setdefault(key, (f, []))[1].append(table)
+        if table is tables[0]:
+            result.statements += br.statements
+            result.unanalysed += br.unanalysed
+    for f, where in found.values():
         suffix = ""
-        if table is not None and len(tables) > 1:
-            suffix = f" (as the trigger function of {table.qualified_name})"
+        if len(tables) > 1 and len(where) < len(tables):
+            names = ", ".join(t.qualified_name for t in where if t is not None)
+            suffix = f" (as the trigger function of {names})"
 
         def note(offset: int, suffix: str = suffix) -> str:
             return f"in {context}, body line {fn.line_of(offset)}{suffix}"
 
-        br = check_plpgsql(fn, info, catalog, search_path, resolve, table, transitions)
-        fresh = []
-        for f in br.findings:
-            key = (f.rule.code, f.start, f.end, f.message)
-            if key not in seen:
-                seen.add(key)
-                fresh.append(f)
-        result.diagnostics.extend(_to_diagnostics(sql, body, fresh, context, note))
-        if table is tables[0]:
-            result.statements += br.statements
-            result.unanalysed += br.unanalysed
+        result.diagnostics.extend(_to_diagnostics(sql, body, [f], context, note))
     return result
 
 
