@@ -25,6 +25,7 @@ from pgdrift.harness.queue_worker import (
     BatchCompleter,
     ChunkContext,
     ClaimedChunk,
+    Completion,
     QueueWorker,
     WorkerConfig,
     claim,
@@ -348,3 +349,26 @@ def test_pool_of_workers_drains_with_shared_completions(queue: Queue, pgdrift_db
         )
     }
     assert workers <= {"test-worker/0", "test-worker/1", "test-worker/2"}
+
+
+def test_client_dataclasses_match_the_sql_result_columns(queue: Queue) -> None:
+    """The client maps result rows by position: the columns must be the fields, in order."""
+
+    def columns(function: str) -> list[str]:
+        return [
+            r["name"]
+            for r in queue.q(
+                "SELECT unnest(proargnames) AS name, unnest(proargmodes) AS mode"
+                " FROM pg_proc WHERE proname = %s",
+                (function,),
+            )
+            if r["mode"] == "t"
+        ]
+
+    claimed = list(ClaimedChunk.__dataclass_fields__)
+    completion = list(Completion.__dataclass_fields__)
+    assert columns("claim_next_chunk_job_safe") == claimed
+    assert columns("complete_chunk_job_safe") == completion
+    assert columns("complete_and_claim_next_chunk_safe") == completion + [
+        f"next_{name}" for name in claimed
+    ]

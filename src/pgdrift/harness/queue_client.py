@@ -18,7 +18,6 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg.rows import dict_row
 
 log = logging.getLogger("pgdrift.worker")
 
@@ -79,9 +78,8 @@ def claim(
     conn: psycopg.Connection[Any], worker_id: str, lease_seconds: int = 300
 ) -> ClaimedChunk | None:
     """Lease the next due chunk for ``worker_id``; ``None`` when nothing is due."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_CLAIM, (worker_id, lease_seconds)).fetchone()
-    return ClaimedChunk(**row) if row else None
+    row = conn.execute(_CLAIM, (worker_id, lease_seconds)).fetchone()
+    return ClaimedChunk(*row) if row else None
 
 
 def complete(
@@ -103,10 +101,9 @@ def complete(
         backoff_base_ms,
         backoff_max_ms,
     )
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_COMPLETE, params).fetchone()
+    row = conn.execute(_COMPLETE, params).fetchone()
     assert row is not None  # the function always returns one row
-    return Completion(**row)
+    return Completion(*row)
 
 
 _COMPLETE_AND_CLAIM = (
@@ -114,7 +111,15 @@ _COMPLETE_AND_CLAIM = (
     " p_success => %s, p_worker_id => %s, p_processing_time_ms => %s, p_error_message => %s,"
     " p_lease_seconds => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s)"
 )
-_NEXT_FIELDS = tuple(ClaimedChunk.__dataclass_fields__)
+_N_COMPLETION = len(Completion.__dataclass_fields__)
+
+
+def _split(row: tuple[Any, ...]) -> tuple[Completion, ClaimedChunk | None]:
+    """A complete_and_claim_next_chunk_safe row: the completion, then the next_* columns
+    (in ClaimedChunk's field order), all NULL when nothing was claimed."""
+    done = Completion(*row[:_N_COMPLETION])
+    nxt = row[_N_COMPLETION:]
+    return done, (ClaimedChunk(*nxt) if nxt[0] is not None else None)
 
 
 def complete_and_claim(
@@ -142,13 +147,9 @@ def complete_and_claim(
         backoff_base_ms,
         backoff_max_ms,
     )
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_COMPLETE_AND_CLAIM, params).fetchone()
+    row = conn.execute(_COMPLETE_AND_CLAIM, params).fetchone()
     assert row is not None  # the function always returns one row
-    done = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
-    if row["next_chunk_id"] is None:
-        return done, None
-    return done, ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
+    return _split(row)
 
 
 def heartbeat(
@@ -357,10 +358,11 @@ class BatchCompleter:
         )
 
     @staticmethod
-    def _settle(item: _Pending, row: dict[str, Any]) -> None:
-        item.result = Completion(**{k: row[k] for k in Completion.__dataclass_fields__})
-        if item.claim_for is not None and row["next_chunk_id"] is not None:
-            item.next_chunk = ClaimedChunk(**{k: row[f"next_{k}"] for k in _NEXT_FIELDS})
+    def _settle(item: _Pending, row: tuple[Any, ...]) -> None:
+        if item.claim_for is not None:
+            item.result, item.next_chunk = _split(row)
+        else:
+            item.result = Completion(*row)
 
     def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
         batch.sort(key=lambda p: (p.chunk.sync_job_id, p.chunk.chunk_id))
@@ -368,9 +370,7 @@ class BatchCompleter:
             conn = self._connection(conns)
             # one round trip: BEGIN, every completion, COMMIT sent together (pipeline mode)
             with conn.pipeline(), conn.transaction():
-                cursors = [
-                    conn.cursor(row_factory=dict_row).execute(*self._params(item)) for item in batch
-                ]
+                cursors = [conn.cursor().execute(*self._params(item)) for item in batch]
             rows = [cur.fetchone() for cur in cursors]
         except psycopg.Error as exc:
             log.warning("batch of %d completions failed (%s); settling each alone", len(batch), exc)
