@@ -4,9 +4,11 @@ The walker keeps what Postgres would know at each point: parameters (IN, OUT, IN
 RETURNS TABLE columns), ``FOUND``, ``NEW``/``OLD``/``TG_*`` for trigger functions, variables
 DECLAREd in enclosing blocks (``%ROWTYPE``, ``%TYPE``, composite types), block labels, the
 shape a RECORD variable got from what was last assigned to it (``SELECT … INTO``,
-``FOR rec IN query``, cursors), and tables created in the body by ``CREATE TEMP TABLE``.
-Each embedded text goes to :func:`pgdrift.analysis.resolve.resolve`; findings come back with
-offsets in the *body*.
+``FOR rec IN query``, cursors, ``rec := other``; merged over IF/CASE/loop/exception
+branches), ``#variable_conflict``, and tables created in the body by ``CREATE TEMP TABLE``
+(and a statement trigger's transition tables). Each embedded text goes to
+:func:`pgdrift.analysis.resolve.resolve`; findings come back with offsets in the *body*.
+``EXECUTE`` of a constant string is resolved like any statement; dynamic SQL is PGD301.
 """
 
 from __future__ import annotations

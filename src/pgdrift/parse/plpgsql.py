@@ -2,10 +2,13 @@
 recovery of exact offsets for every embedded ``PLpgSQL_expr``.
 
 pglast compiles a body without a catalog and refuses a few things Postgres accepts (an array
-of a user-defined type as a parameter or variable, VARIADIC parameters, ``%ROWTYPE[]``). Such
-types are rewritten in a *copy* of the text to something of the same length (brackets and the
-VARIADIC keyword blanked), so every offset and line stays put; the real types come from
-``parse_sql``'s AST and the declarations themselves.
+of a user-defined type as a parameter or variable, VARIADIC parameters, ``%ROWTYPE[]``,
+``rowvar.field := …`` on a ``%ROWTYPE`` variable, an enum/domain/extension-typed variable in
+a multi-target INTO, which it takes for a record). Such types are rewritten in a *copy* of
+the text to something of the same length (brackets and the VARIADIC keyword blanked,
+``t%ROWTYPE`` -> ``record``, ``mytype[]`` -> ``int[]``, an enum -> ``int``), so every offset
+and line stays put; the real types come from ``parse_sql``'s AST and the declarations
+(:attr:`PlFunction.declared_types`).
 
 pglast reports body line numbers only. Each ``PLpgSQL_expr.query`` is the body's own text
 (with ``INTO …`` blanked by spaces of the same length), so searching the body from the
