@@ -100,3 +100,4 @@ CREATE TABLE app.codes (code app.short_code PRIMARY KEY, label character(3) CHEC
 CREATE INDEX jobs_kind_partial_idx ON app.jobs (id) WHERE kind IN ('sync', 'export');
 CREATE VIEW app.sync_jobs_only AS SELECT id, kind FROM app.jobs WHERE kind IN ('sync', 'export');
 CREATE TYPE app.account_pair AS (first app.accounts, second app.accounts);
+CREATE UNLOGGED TABLE app.scratch (id integer, payload text) WITH (fillfactor = 70, autovacuum_enabled = false);

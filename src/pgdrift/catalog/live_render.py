@@ -240,7 +240,7 @@ def _relations(data: dict[str, list[tuple[Any, ...]]]) -> list[LiveObject]:
         cols = columns.get(oid, [])
         cons = constraints.get(oid, [])
         if kind in ("r", "p"):
-            ddl = _table(q, kind, persistence, cols, cons, bound, partkey, parents, is_part)
+            ddl = _table(q, kind, persistence, cols, cons, bound, partkey, parents, is_part, opts)
         elif kind == "v":
             ddl = f"CREATE VIEW {q}{_with(opts)} AS\n{_strip_semicolon(viewdef)};\n"
         elif kind == "m":
@@ -293,9 +293,10 @@ def _table(
     partkey: str | None,
     parents: list[str] | None,
     is_partition: bool,
+    options: list[str] | None = None,
 ) -> str:
     unlogged = "UNLOGGED " if persistence == "u" else ""
-    suffix = f" PARTITION BY {partkey}" if partkey else ""
+    suffix = (f" PARTITION BY {partkey}" if partkey else "") + _with(options)
     local_checks = [
         f"    CONSTRAINT {quote_ident(n)} {d}"
         for n, t, d, local, inherited in cons
