@@ -400,7 +400,7 @@ class QueryWalker(RefWalker):
         else:
             rel = self.find_relation(name, schema)
             if rel is None:
-                self.report_unknown_relation(item, name, schema)
+                self.report_unknown_relation(item, name, schema, extra=tuple(ctes))
                 return Source(alias_name or name, None, schema=schema)
             src = relation_source(
                 rel, alias_name, catalog=self.catalog, search_path=self.search_path
@@ -422,7 +422,11 @@ class QueryWalker(RefWalker):
         return rel
 
     def report_unknown_relation(
-        self, item: exp.Table | tuple[int, int], name: str, schema: str | None
+        self,
+        item: exp.Table | tuple[int, int],
+        name: str,
+        schema: str | None,
+        extra: tuple[str, ...] = (),
     ) -> None:
         system = ("pg_catalog", "information_schema", "pg_temp")
         if schema is not None and schema not in self.catalog.schemas and schema not in system:
@@ -430,6 +434,7 @@ class QueryWalker(RefWalker):
         qual = f"{schema}.{name}" if schema else name
         pool = [r[1] for r in self.catalog.relations if schema is None or r[0] == schema]
         pool.extend(self.env.temp_relations)
+        pool.extend(extra)  # CTE names
         self.report(
             UnknownRelation,
             f'relation "{qual}" does not exist',
