@@ -291,6 +291,9 @@ def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
                 return False
         return None
 
+    # Rewrite declarations up front only when there are enums/domains to find; unknown
+    # types are handled when pglast complains (see parse_function).
+    scalar.proactive = bool(catalog.enums or catalog.domains)  # type: ignore[attr-defined]
     return scalar
 
 

@@ -252,7 +252,7 @@ def _prerewrite(
             for m in _DECL_ROWTYPE.finditer(body, lo, hi):
                 declared.setdefault(_fold_ident(m.group(1)), m.group(2))
                 put(m.start(2), m.end(2), "record")
-        if scalar_type is not None:
+        if scalar_type is not None and getattr(scalar_type, "proactive", True):
             for m in _DECL_SIMPLE.finditer(body, lo, hi):
                 type_text = m.group(2)
                 if len(type_text) >= 3 and scalar_type(type_text):
