@@ -10,7 +10,8 @@ Profiles (registered here):
     random seeds, thousands of examples per test (``--pgdrift-soak-examples``), a live
     progress display on a terminal.
 
-Every test here carries the ``properties`` marker: ``pytest -m properties`` runs them alone.
+Every test module here sets ``pytestmark = pytest.mark.properties``: ``pytest -m properties``
+runs them alone.
 """
 
 from __future__ import annotations
@@ -44,13 +45,6 @@ _COMMON: dict[str, Any] = {
 }
 settings.register_profile("pgdrift-ci", derandomize=True, max_examples=20, **_COMMON)
 settings.register_profile("pgdrift-soak", derandomize=False, max_examples=2000, **_COMMON)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.properties)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from typing import Any
 
@@ -125,8 +126,7 @@ def hunt(
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    try:
+    # NoSuchExample when nothing was found, Flaky when a race did not repeat
+    with contextlib.suppress(Exception):
         find(strategy, violates, settings=opts)
-    except Exception:  # NoSuchExample, or Flaky when a race did not repeat
-        pass
     return found.get("v", []), found.get("text", ""), runs[0]

@@ -22,6 +22,8 @@ from pgdrift.harness.mutants import (
     apply_mutant,
 )
 
+pytestmark = pytest.mark.properties
+
 # (mode, CI budget of runs): cheap random scenarios first, then interleavings
 SEARCH = (("scenario", 15), ("interleave", 120))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import example, given
 from props_helpers import play
 
@@ -22,6 +23,8 @@ SIXTEEN = Scenario(
     programs=tuple(BUSY + ((Step("cleanup"),) if i % 4 == 0 else ()) for i in range(16)),
     faults=(Fault("kill_mid_work", 3, 2), Fault("zombie", 5, 2), Fault("kill_listener", arg=5)),
 )
+
+pytestmark = pytest.mark.properties
 
 
 def test_concurrent_scenarios_without_faults(scenario_server, props) -> None:

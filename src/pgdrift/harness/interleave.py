@@ -102,8 +102,7 @@ class IStep:
         raise ValueError(f"unknown step action {self.action!r}")
 
     def label(self, index: int) -> str:
-        at = "" if self.action in ("begin", "commit", "rollback") else f"_t{self.at}"
-        return f"{self.name}_{index}_{self.action}{at}"
+        return f"{self.name}_{index}_{self.action}_t{self.at}"
 
 
 @dataclass(frozen=True)

@@ -72,12 +72,9 @@ _EARLY_OUTBOX = (
 QUEUE_MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "claim-without-row-locking",
-        "the claim reads the sync job and its head chunk without FOR NO KEY UPDATE "
-        "[SKIP LOCKED]: two claimers can lease the same chunk",
-        (
-            Replacement("020_claim.sql", r"\s*FOR NO KEY UPDATE SKIP LOCKED;", ";"),
-            Replacement("020_claim.sql", r"(LIMIT 1)\s*FOR NO KEY UPDATE;", r"\1;"),
-        ),
+        "the claim picks its sync job without FOR NO KEY UPDATE SKIP LOCKED: two "
+        "claimers can lease the same chunk",
+        (Replacement("020_claim.sql", r"\s*FOR NO KEY UPDATE SKIP LOCKED;", ";"),),
         frozenset({"no-double-processing", "per-job-order", "legal-transitions"}),
     ),
     Mutant(
