@@ -26,7 +26,10 @@ on disk (not tmpfs). Each run starts from a fresh copy of a template database ho
 ``--jobs`` jobs (chunkq: ``--jobs`` chunks in sync jobs of ``--chunks-per-job``).
 
     python bench/queue_throughput.py                    # starts its own server
-    python bench/queue_throughput.py --dsn "host=... user=postgres" --jobs 20000
+    python bench/queue_throughput.py --dsn "host=... user=postgres" --jobs 20000 --repeat 3
+
+Each figure is the median of ``--repeat`` rounds (systems interleaved within a round), so a
+noisy shared machine moves every system alike.
 
 ``procrastinate`` must be importable (``pip install procrastinate``; a bench-only need).
 """
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import statistics
 import sys
 import threading
 import time
@@ -319,6 +323,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunks-per-job", type=int, default=10)
     parser.add_argument("--workers", default="1,4,8,16")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds per worker count, systems interleaved; the median is reported",
+    )
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
     systems = [s for s in args.systems.split(",") if s]
@@ -337,10 +347,19 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(admin_dsn, dsn_for, args.jobs, args.chunks_per_job)
         rates: dict[tuple[str, int], float] = {}
         for n in workers:
+            samples: dict[str, list[float]] = {system: [] for system in systems}
+            for _ in range(args.repeat):
+                for system in systems:
+                    samples[system].append(bench.run(system, n))
             for system in systems:
-                rates[system, n] = bench.run(system, n)
+                runs = sorted(samples[system])
+                rates[system, n] = statistics.median(runs)
+                spread = (
+                    f"  (runs: {', '.join(f'{r:,.0f}' for r in runs)})" if len(runs) > 1 else ""
+                )
                 print(
-                    f"  {system:<15} {n:>2} workers: {rates[system, n]:>8,.0f} jobs/s", flush=True
+                    f"  {system:<17} {n:>2} workers: {rates[system, n]:>8,.0f} jobs/s{spread}",
+                    flush=True,
                 )
         print()
         header = f"{'workers':>7} " + " ".join(f"{s:>15}" for s in systems)
