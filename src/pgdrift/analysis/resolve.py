@@ -393,6 +393,14 @@ def _command(text: str, tree: exp.Command, env: Env) -> Resolution:
         m = named.match(text)
         if m is not None:
             return _check_named_relations(text, m.start("names"), m.group("names"), env)
+    if keyword == "ALTER":
+        m = _ALTER_TABLE.match(text)
+        if m is not None:  # ALTER TABLE x {ENABLE|DISABLE} TRIGGER …, ATTACH PARTITION …
+            if m.group("exists"):
+                return Resolution()
+            return _check_named_relations(text, m.start("names"), m.group("names"), env)
+        if _ALTER_SEQUENCE.match(text):
+            return Resolution()  # sequences (serial ones included) are not modelled here
     return Resolution(unanalysed=f"sqlglot parsed the statement as an opaque {keyword} command")
 
 
@@ -406,12 +414,24 @@ _NAMED_RELATIONS = {
         r"(?:\s+IN\s+[A-Z ]+?\s+MODE)?(?:\s+NOWAIT)?\s*;?\s*$",
         re.I,
     ),
+    "REINDEX": re.compile(
+        rf"\s*REINDEX\s+(?:\([^)]*\)\s*)?TABLE\s+(?:CONCURRENTLY\s+)?(?P<names>{_QUALIFIED})"
+        r"\s*;?\s*$",
+        re.I,
+    ),
     "REFRESH": re.compile(
         rf"\s*REFRESH\s+MATERIALIZED\s+VIEW\s+(?:CONCURRENTLY\s+)?(?P<names>{_QUALIFIED})"
         r"(?:\s+WITH\s+(?:NO\s+)?DATA)?\s*;?\s*$",
         re.I,
     ),
 }
+
+
+_ALTER_TABLE = re.compile(
+    rf"\s*ALTER\s+TABLE\s+(?P<exists>IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<names>{_QUALIFIED})\s",
+    re.I,
+)
+_ALTER_SEQUENCE = re.compile(r"\s*ALTER\s+SEQUENCE\s", re.I)
 
 
 def _check_named_relations(text: str, base: int, names: str, env: Env) -> Resolution:
