@@ -130,3 +130,22 @@ def test_exactly_the_mutated_reference_is_reported(
     res = resolve(text, env)
     assert res.unanalysed is None
     assert [(f.rule.code, f.start, f.end) for f in res.findings] == [("PGD101", lo, hi)], text
+
+
+PIECES = [
+    *"abcxyz_.,;:()[]'\"$=<>+-*/|@#?! \n0123456789",
+    *("SELECT ", "FROM ", "WHERE ", "JOIN ", " ON ", "UPDATE ", "SET ", "INSERT INTO "),
+    *("VALUES ", "WITH ", " AS ", "::", ":=", "v_chunk.", "chunked_sync_jobs ", "id"),
+]
+SQLISH = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SQLISH, st.sampled_from(["statement", "expression", "assignment"]))
+def test_resolve_never_raises_and_spans_stay_in_the_text(text: str, mode: str) -> None:
+    from .schema import plpgsql_env
+
+    res = resolve(text, plpgsql_env(), mode)
+    for f in res.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+    assert res.unanalysed is None or isinstance(res.unanalysed, str)
