@@ -36,7 +36,7 @@ from pgdrift.source import SourceFile
 
 # Below this many units the fork of worker processes costs more than it saves.
 PARALLEL_MIN_UNITS = 64
-_PLAIN_DML = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
+_PLAIN_DML = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CallStmt")
 
 _STATE: tuple[list[SqlFile], list[Catalog], list[Unit], tuple[str, ...]] | None = None
 

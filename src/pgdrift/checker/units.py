@@ -62,7 +62,8 @@ def check_unit(
         return _trigger_when(sql, stmt, catalog, search_path)
     if unit.kind in ("view", "query"):
         return _query(sql, stmt, stmt.body, catalog, search_path, unit.kind)
-    return _query(sql, stmt, Body(stmt.text, stmt.start), catalog, search_path, "statement")
+    body = stmt.body if stmt.body is not None else Body(stmt.text, stmt.start)
+    return _query(sql, stmt, body, catalog, search_path, "statement")
 
 
 def _syntax(sql: SqlFile, message: str, at: int, context: str | None) -> Diagnostic:

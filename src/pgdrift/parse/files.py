@@ -279,6 +279,16 @@ def _classify(stmt: Statement, text: str, base: int) -> None:
         stmt.body = _query_after_as(stmt)
     elif isinstance(node, DML_NODES):
         stmt.kind = "dml"
+    elif isinstance(node, ast.CallStmt):
+        # CALL p(args) is checked as SELECT p(args): same arguments, offsets mapped back
+        m = re.match(r"call\b", stmt.text, re.IGNORECASE)
+        if m:
+            stmt.kind = "dml"
+            rest = len(stmt.text) - m.end()
+            mapping = [stmt.start] * len("SELECT") + list(
+                range(stmt.start + m.end(), stmt.start + m.end() + rest)
+            )
+            stmt.body = Body("SELECT" + stmt.text[m.end() :], stmt.start, mapping)
     elif isinstance(node, ast.CreateTrigStmt):
         stmt.kind = "trigger"
         if node.whenClause is not None:
