@@ -175,9 +175,10 @@ def parse_function(
             if fixed is None and any(key in message for key in _SCALAR_NEEDED):
                 # a variable of a type pglast does not know (an extension's scalar type)
                 # used where only scalars go: declare every unknown type a scalar
-                fixed = _prerewrite(
-                    work, body_start, len(body), _not_a_known_row(scalar_type), fn.declared_types
-                )
+                scalar = _not_a_known_row(scalar_type)
+                fixed = _prerewrite(work, body_start, len(body), scalar, fn.declared_types)
+                if fixed == work:  # maybe an OUT parameter / RETURNS TABLE column
+                    fixed = _scalar_params(work, body_start, scalar)
             if fixed is None or fixed == work:
                 fn.error = message
                 fn.error_offset = _error_offset(body, message)
@@ -296,6 +297,28 @@ def _not_a_known_row(
         return True if known is None else known
 
     return scalar
+
+
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][\w$]*)\s+(?P<type>[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)"
+    r"(?=\s*(?:,|\)|\bdefault\b|=))",
+    re.IGNORECASE,
+)
+
+
+def _scalar_params(work: str, body_start: int, scalar: Callable[[str], bool]) -> str:
+    """Parameters (OUT, RETURNS TABLE columns) of a type pglast does not know, rewritten to
+    ``int`` in the header (their real types come from ``parse_sql``'s AST anyway)."""
+    header = work[:body_start]
+    out = list(header)
+    for m in _PARAM.finditer(header):
+        type_text = m.group("type")
+        if len(type_text) >= 3 and type_text.lower() not in _PARAM_WORDS and scalar(type_text):
+            out[m.start("type") : m.end("type")] = list("int".ljust(len(type_text)))
+    return "".join(out) + work[body_start:]
+
+
+_PARAM_WORDS = {"in", "out", "inout", "variadic", "setof", "returns", "table", "language"}
 
 
 def _fold_ident(ident: str) -> str:
