@@ -372,3 +372,29 @@ def test_client_dataclasses_match_the_sql_result_columns(queue: Queue) -> None:
     assert columns("complete_and_claim_next_chunk_safe") == completion + [
         f"next_{name}" for name in claimed
     ]
+
+
+def test_worker_survives_a_killed_connection(queue: Queue, pgdrift_db: Any) -> None:
+    job = queue.sync_job(2, now=None)
+    killed = threading.Event()
+
+    def handler(chunk: ClaimedChunk, ctx: ChunkContext) -> None:
+        if not killed.is_set():
+            killed.set()
+            # the worker's own connection dies while it works on the chunk
+            queue.value(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND application_name = '' AND query NOT LIKE 'LISTEN%%'"
+                " AND query NOT LIKE '%%heartbeat%%'"
+            )
+
+    worker = QueueWorker(
+        _config(pgdrift_db, lease_seconds=1, poll_interval=0.2, cleanup_interval=0.5), handler
+    )
+    with _Background(worker):
+        _wait_for(lambda: worker.stats.connection_errors >= 1)
+        # the lease of the chunk in hand runs out; the worker's own cleanup hands it back
+        _wait_for(lambda: queue.job(job.id)["status"] == "completed", timeout=20)
+    assert worker.stats.reclaimed >= 1
+    assert queue.job(job.id)["status"] == "completed"

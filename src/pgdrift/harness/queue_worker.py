@@ -275,10 +275,11 @@ class QueueWorker:
                     self._wait_for_work()
                     continue
                 chunk = self._process(chunk)
-            except psycopg.OperationalError as exc:
-                # The connection died: whatever we held is recovered by lease expiry.
+            except psycopg.Error as exc:
+                # A lost connection, a timeout, a statement that failed: whatever chunk we
+                # held is recovered by lease expiry; keep going on a fresh connection.
                 self.stats.connection_errors += 1
-                log.warning("database connection lost: %s; reconnecting", exc)
+                log.warning("database error (%s): %s; retrying", type(exc).__name__, exc)
                 chunk = None
                 self._drop_connection()
                 self._stop.wait(min(1.0, cfg.poll_interval))
