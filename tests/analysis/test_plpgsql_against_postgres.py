@@ -37,8 +37,8 @@ def _statement(rnd: random.Random) -> tuple[list[str], str]:
         return rnd.choice(["id", "x", "y", "w", "a_id"])
 
     t = rnd.choice(list(TABLES))
-    alias = rnd.choice(["", " t"])
-    q = "t" if alias else t
+    alias = rnd.choice(["", " t", " t", " r"])
+    q = alias.strip() or t
     cols = TABLES[t]
     k = rnd.random()
     if k < 0.3:
@@ -51,7 +51,7 @@ def _statement(rnd: random.Random) -> tuple[list[str], str]:
         two = rnd.sample(cols, 2)
         key = rnd.choice(["id", "id", "x"] if t == "a" else ["id"])
         return names, (
-            f"INSERT INTO {t}{' AS t' if alias else ''} ({', '.join(two)}) VALUES ({val()}, {val()}) "
+            f"INSERT INTO {t}{' AS ' + q if alias else ''} ({', '.join(two)}) VALUES ({val()}, {val()}) "
             f"ON CONFLICT ({key}) DO UPDATE SET {two[1]} = excluded.{two[1]} "
             f"RETURNING {rnd.choice(['id', q + '.id'])}"
         )

@@ -133,6 +133,10 @@ CONFLICTS = [
     ),
     ("SELECT r.a FROM jsonb_to_recordset('[]') AS r(status text, a int)", []),
     ("SELECT count(*) AS status FROM chunked_sync_jobs c ORDER BY status", []),
+    # an alias named like a record variable: the record wins in PL/pgSQL
+    ("SELECT v_chunk.status FROM chunked_sync_jobs v_chunk", [("PGD106", "v_chunk.status")]),
+    ("SELECT v_chunk.state FROM sync_jobs v_chunk", [("PGD103", "v_chunk.state")]),
+    ("SELECT v_chunk.chunk_index FROM sync_jobs v_chunk", []),  # only the record has it
     ("SELECT c.status AS status FROM chunked_sync_jobs c GROUP BY status", [("PGD106", "status")]),
     ("SELECT c.job_id AS id FROM chunked_sync_jobs c GROUP BY c.job_id ORDER BY id", []),
 ]

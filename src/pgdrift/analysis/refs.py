@@ -302,12 +302,23 @@ class RefWalker:
         src = scope.find_source(qual)
         if src is not None:
             var = self.env.lookup_variable(qual)
-            if (
+            plpgsql_record = (
                 var is not None
                 and var.is_record
-                and (var.fields is None or name in var.fields)
-                and self._conflicts_are_errors()
-            ):
+                and self.env.plpgsql
+                and not self.env.params_lose_to_columns
+                and self.env.variable_conflict != "use_column"
+            )
+            if var is not None and plpgsql_record:
+                # PL/pgSQL resolves "r.x" as the record's field too: a field the record
+                # lacks raises 'record "r" has no field "x"'; a column the FROM item r lacks
+                # leaves the field; both present is ambiguous (variable_conflict = error).
+                if var.fields is not None and name not in var.fields:
+                    self.record_field(node, var, name)
+                    return
+                if src.has(name) is False or self.env.variable_conflict == "use_variable":
+                    self.record_field(node, var, name)
+                    return
                 self.report(
                     VariableConflict,
                     f'reference "{qual}.{name}" is ambiguous: "{qual}" is both a FROM item '
