@@ -1,2 +1,0 @@
--- drop the procrastinate_version table
-DROP TABLE IF EXISTS procrastinate_version;
