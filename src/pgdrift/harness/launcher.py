@@ -51,6 +51,7 @@ INITDB_FLAGS: tuple[str, ...] = (
     "--encoding=UTF8",
     "--locale=C",
     "--no-sync",
+    "--wal-segsize=1",  # 1 MB WAL segments: a 13 MB data dir to copy instead of 28 MB
 )
 FAST_SETTINGS: dict[str, str] = {
     "fsync": "off",
@@ -305,7 +306,17 @@ def _work_parent(tmpfs: str, need: int, run_as: RunAs | None) -> Path:
     return base
 
 
+_SIZES: dict[Path, int] = {}
+
+
 def _dir_size(path: Path) -> int:
+    """Bytes under ``path`` (memoised: the cached data directory never changes)."""
+    if path not in _SIZES:
+        _SIZES[path] = _walk_size(path)
+    return _SIZES[path]
+
+
+def _walk_size(path: Path) -> int:
     total = 0
     for d, _dirs, files in os.walk(path):
         for f in files:
