@@ -468,7 +468,12 @@ class QueryWalker(RefWalker):
         ordinality: bool = False,
     ) -> Source:
         """A set-returning (or scalar) function in FROM (``WITH ORDINALITY`` adds a column)."""
-        self.expr(fn, scope, ctes)  # arguments (implicitly LATERAL) and the call itself
+        if schema is not None and isinstance(fn, exp.Anonymous):
+            self.call(fn, schema, fn)  # schema-qualified: looked up in that schema
+            for arg in fn.expressions:
+                self.expr(arg, scope, ctes)
+        else:
+            self.expr(fn, scope, ctes)  # arguments (implicitly LATERAL) and the call itself
         name = _function_name(fn)
         alias_name = fold_opt(alias.this) if isinstance(alias, exp.TableAlias) else None
         ref_name = alias_name or name

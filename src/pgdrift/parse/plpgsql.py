@@ -40,6 +40,7 @@ _REWRITABLE = (
     "VARIADIC parameter must be an array",
     "SearchSysCache",
     "cannot accept type record[]",
+    "LookupExplicitNamespace",
 )
 _ARRAY_SUFFIX = re.compile(r"(?<!ARRAY)(?<!array)\[\s*\d*\s*\]")
 _VARIADIC = re.compile(r"\bvariadic\b", re.IGNORECASE)
@@ -348,6 +349,8 @@ def _rewrite(
     if not any(key in message for key in _REWRITABLE):
         return None
     body_end = body_start + body_len
+    if "LookupExplicitNamespace" in message:
+        return _unqualify_types(work, body_start, body_end, declared)
     m = _VAR_IN_ERROR.search(message)
     if m:
         return _rewrite_declaration(work, body_start, body_end, m.group(1), declared)
@@ -368,6 +371,38 @@ def _rewrite(
         )
         fixed = work[:body_start] + body + work[body_end:]
     return fixed
+
+
+_QUALIFIER = re.compile(r'(?<![\w$."])(?:"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*(?=["A-Za-z_])')
+_QUAL_DECL = re.compile(
+    r'(?:^|;|\bdeclare\b)(?:\s|--[^\n]*\n)*(?P<name>"[^"]+"|[A-Za-z_][\w$]*)\s+'
+    r'(?:constant\s+)?(?P<type>(?P<schema>"[^"]+"|[A-Za-z_][\w$]*)\s*\.\s*'
+    r'(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\[\s*\d*\s*\])*)(?!\s*[.%])',
+    re.IGNORECASE,
+)
+
+
+def _unqualify_types(work: str, body_start: int, body_end: int, declared: dict[str, str]) -> str:
+    """pglast looks up only pg_catalog and public: blank the schema of qualified type names
+    (``app.t`` -> ``    t``) in the parameters, RETURNS and DECLARE sections. Parameter
+    types come from ``parse_sql``'s AST; declared ones are kept in ``declared``."""
+    header = work[:body_start]
+    paren = header.find("(")
+    if paren != -1:
+        header = header[: paren + 1] + _QUALIFIER.sub(
+            lambda q: " " * len(q.group()), header[paren + 1 :]
+        )
+    body = work[body_start:body_end]
+    out = list(body)
+    for lo, hi in _declare_regions(body):
+        for m in _QUAL_DECL.finditer(body[lo:hi]):
+            if m.group("schema").strip('"').lower() in ("public", "pg_catalog"):
+                continue
+            declared.setdefault(_fold_ident(m.group("name")), re.sub(r"\s+", "", m.group("type")))
+            q = _QUALIFIER.match(body, lo + m.start("type"))
+            if q is not None:
+                out[q.start() : q.end()] = [" "] * (q.end() - q.start())
+    return header + "".join(out) + work[body_end:]
 
 
 def _rewrite_declaration(
