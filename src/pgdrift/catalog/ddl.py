@@ -30,7 +30,7 @@ from pgdrift.catalog import ddl_objects, ddl_routines, ddl_tables
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
-from pgdrift.catalog.model import FOREIGN_TABLE, VIEW, Catalog, Domain, EnumType, Relation
+from pgdrift.catalog.model import FOREIGN_TABLE, VIEW, Catalog, Column, Domain, EnumType, Relation
 from pgdrift.catalog.model import Sequence as Seq
 from pgdrift.catalog.names import deparse, is_node, str_list
 from pgdrift.catalog.values import allowed_values_from_check
@@ -285,8 +285,6 @@ def _view(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
     known = cols is not None
     cols = list(cols or [])
     if aliases:
-        from pgdrift.catalog.model import Column
-
         cols = [
             replace(cols[i], name=a) if i < len(cols) else Column(a, "unknown")
             for i, a in enumerate(aliases)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgdrift.catalog.builtins import find_builtin_relation
 from pgdrift.catalog.model import Catalog, Column, Relation
-from pgdrift.catalog.names import format_type, str_list
+from pgdrift.catalog.names import format_type, split_qualified, str_list
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.source import SourceFile
 
@@ -42,16 +43,12 @@ class DdlContext:
         if schema is not None:
             rel = self.catalog.relations.get((schema, name))
             if rel is None and schema in ("pg_catalog", "information_schema"):
-                from pgdrift.catalog.builtins import find_builtin_relation
-
                 return find_builtin_relation(name, schema)
             return rel
         for s in self.path:
             rel = self.catalog.relations.get((s, name))
             if rel is not None:
                 return rel
-        from pgdrift.catalog.builtins import find_builtin_relation
-
         return find_builtin_relation(name)
 
     def find_rangevar(self, rv: Any) -> Relation | None:
@@ -82,8 +79,6 @@ class DdlContext:
 
     def allowed_for_type(self, type_text: str) -> tuple[str, ...] | None:
         """Values an enum or domain type allows (None for other types and arrays)."""
-        from pgdrift.catalog.names import split_qualified
-
         if type_text.endswith("[]"):
             return None
         schema, name = split_qualified(type_text)

@@ -23,6 +23,8 @@ from pglast import ast
 from pglast.keywords import UNRESERVED_KEYWORDS
 from pglast.stream import RawStream
 
+from pgdrift.catalog.builtins import builtin_type_names
+
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
 # Internal pg_catalog type names -> what format_type prints (without typmod).
@@ -226,8 +228,6 @@ def format_type(
 
 
 def _is_builtin_name(name: str, resolve: TypeResolver | None) -> bool:
-    from pgdrift.catalog.builtins import builtin_type_names
-
     if name in _ALIASES or name in _INTERNAL_TO_SQL:
         return True
     # pg_catalog is searched first unless a search_path names it later, so a built-in

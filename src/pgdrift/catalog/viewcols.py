@@ -15,6 +15,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import A_Expr_Kind, SubLinkType
 
+from pgdrift.catalog.builtins import builtin_function_returns, builtin_return_type
 from pgdrift.catalog.model import Column, Relation
 from pgdrift.catalog.names import format_type, is_node, str_list
 
@@ -182,8 +183,6 @@ def _scalar_function_columns(item: Any) -> list[Column] | None:
     """``FROM generate_series(1, 3) AS g``: a built-in set-returning function of a scalar
     type gives one column named by the alias (else the function); WITH ORDINALITY adds
     ``ordinality``. Record-returning functions need a column list: None."""
-    from pgdrift.catalog.builtins import builtin_function_returns
-
     if item.is_rowsfrom or len(item.functions or ()) != 1:
         return None
     call = item.functions[0][0]
@@ -319,8 +318,6 @@ def _expr_type(val: Any, fmt: TypeFormatter) -> str:
     if is_node(val, ast.FuncCall):
         names = str_list(val.funcname)
         if len(names) == 1 or names[0] == "pg_catalog":
-            from pgdrift.catalog.builtins import builtin_return_type
-
             found = builtin_return_type(names[-1])
             if found is not None and found not in ("anyelement", "anyarray", "record"):
                 return found
