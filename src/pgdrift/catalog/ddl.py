@@ -17,6 +17,7 @@ and the other files are still read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -82,15 +83,34 @@ def apply_source(ctx: DdlContext, source: SourceFile) -> None:
     try:
         stmts = pglast.parse_sql(source.text)
     except pglast.parser.ParseError:
-        _apply_broken(ctx, source)
-        return
+        blanked = blank_psql_meta_commands(source.text)
+        try:
+            if blanked == source.text:
+                raise
+            stmts = pglast.parse_sql(blanked)
+        except pglast.parser.ParseError:
+            _apply_broken(ctx, source)
+            return
     for raw in stmts:
         apply_statement(ctx.catalog, raw, source, ctx=ctx)
     ctx.base_offset = 0
 
 
+_META_COMMAND = re.compile(r"(?m)^[ \t]*\\[A-Za-z!?].*$")
+
+
+def blank_psql_meta_commands(text: str) -> str:
+    r"""``text`` with psql meta-command lines (``\restrict …`` in pg_dump output, ``\set``,
+    ``\connect`` …) replaced by spaces of the same length, so offsets do not move.
+
+    >>> blank_psql_meta_commands("\\restrict abc\nSELECT 1;") == " " * 13 + "\nSELECT 1;"
+    True
+    """
+    return _META_COMMAND.sub(lambda m: " " * len(m.group()), text)
+
+
 def _apply_broken(ctx: DdlContext, source: SourceFile) -> None:
-    text = source.text
+    text = blank_psql_meta_commands(source.text)
     try:
         tokens = pglast.parser.scan(text)
     except pglast.parser.ParseError as exc:  # e.g. an unterminated quoted string

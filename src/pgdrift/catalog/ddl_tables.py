@@ -502,6 +502,9 @@ def drop_index(ctx: DdlContext, schema: str | None, name: str) -> None:
 
 
 def alter_table(ctx: DdlContext, stmt: Any) -> None:
+    if stmt.objtype == ObjectType.OBJECT_INDEX:
+        _alter_index(ctx, stmt)
+        return
     rel = ctx.find_rangevar(stmt.relation)
     if rel is None or (rel.schema, rel.name) not in ctx.catalog.relations:
         return
@@ -513,6 +516,15 @@ def alter_table(ctx: DdlContext, stmt: Any) -> None:
         if column_cmds:
             for child in children_of(ctx, rel):
                 _alter_child(ctx, child, column_cmds)
+
+
+def _alter_index(ctx: DdlContext, stmt: Any) -> None:
+    """ALTER INDEX parent_idx ATTACH PARTITION child_idx (pg_dump output): the child index
+    becomes part of the partitioned index, which the model keeps on the parent only."""
+    for cmd in stmt.cmds or ():
+        if cmd.subtype == AlterTableType.AT_AttachPartition and cmd.def_ is not None:
+            child = cmd.def_.name
+            drop_index(ctx, child.schemaname, child.relname)
 
 
 # Column changes Postgres applies to inheritance children and partitions as well.
