@@ -352,6 +352,8 @@ def _resolve_statement(text: str, env: Env) -> Resolution:
     parsed = _parse(text)
     tree = parsed.tree
     if tree is None:
+        if _reference_free_utility(text):
+            return Resolution()
         return Resolution(unanalysed=parsed.error)
     if isinstance(tree, exp.Command):
         return _command(text, tree, env)
@@ -401,7 +403,45 @@ def _command(text: str, tree: exp.Command, env: Env) -> Resolution:
             return _check_named_relations(text, m.start("names"), m.group("names"), env)
         if _ALTER_SEQUENCE.match(text):
             return Resolution()  # sequences (serial ones included) are not modelled here
+    if _reference_free_utility(text):
+        return Resolution()
     return Resolution(unanalysed=f"sqlglot parsed the statement as an opaque {keyword} command")
+
+
+# Utility statements (pglast node names) that hold no query and no column reference: when
+# sqlglot cannot parse one (ALTER EXTENSION … ADD TABLE, VACUUM, CLUSTER, SECURITY LABEL…),
+# there is nothing left unchecked, so it is not reported as unanalysed.
+_NO_QUERY_STMTS = frozenset(
+    {
+        "AlterExtensionContentsStmt", "AlterExtensionStmt", "CreateExtensionStmt",
+        "ClusterStmt", "ReindexStmt", "SecLabelStmt", "CommentStmt",
+        "GrantStmt", "GrantRoleStmt", "AlterDefaultPrivilegesStmt", "AlterOwnerStmt",
+        "CreateRoleStmt", "AlterRoleStmt", "AlterRoleSetStmt", "DropRoleStmt",
+        "ReassignOwnedStmt", "DropOwnedStmt", "DropStmt", "CreateSchemaStmt",
+        "CreateSeqStmt", "AlterSeqStmt", "DropdbStmt", "CreatedbStmt", "AlterDatabaseStmt",
+        "AlterDatabaseSetStmt", "AlterSystemStmt", "LoadStmt", "ConstraintsSetStmt",
+        "VariableSetStmt", "VariableShowStmt", "TransactionStmt", "NotifyStmt",
+        "ListenStmt", "UnlistenStmt", "DiscardStmt", "CheckPointStmt", "DeallocateStmt",
+        "ClosePortalStmt", "RenameStmt", "AlterObjectSchemaStmt", "ImportForeignSchemaStmt",
+        "CreateForeignServerStmt", "CreateUserMappingStmt", "AlterEnumStmt",
+        "CreateEventTrigStmt", "AlterEventTrigStmt", "CreatePublicationStmt",
+        "AlterPublicationStmt", "CreateSubscriptionStmt", "AlterSubscriptionStmt",
+        "DropSubscriptionStmt", "AlterTableSpaceOptionsStmt", "CreateTableSpaceStmt",
+        "DropTableSpaceStmt",
+    }
+)  # fmt: skip
+
+
+def _reference_free_utility(text: str) -> bool:
+    """Whether Postgres's grammar reads ``text`` as one utility statement of
+    :data:`_NO_QUERY_STMTS` (nothing in it for pgdrift to resolve)."""
+    try:
+        import pglast
+
+        stmts = pglast.parse_sql(text)
+    except Exception:  # not valid for Postgres either: leave it to the caller
+        return False
+    return len(stmts) == 1 and type(stmts[0].stmt).__name__ in _NO_QUERY_STMTS
 
 
 _IDENT = r'(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)'
