@@ -435,12 +435,15 @@ class QueryWalker(RefWalker):
         pool = [r[1] for r in self.catalog.relations if schema is None or r[0] == schema]
         pool.extend(self.env.temp_relations)
         pool.extend(extra)  # CTE names
-        self.report(
-            UnknownRelation,
-            f'relation "{qual}" does not exist',
-            item,
-            did_you_mean(name, pool),
-        )
+        help_text = did_you_mean(name, pool)
+        if schema is None:  # the same name in a schema that is not on the search_path
+            elsewhere = sorted(s for s, n in self.catalog.relations if n == name)
+            if elsewhere:
+                help_text = (
+                    f'did you mean "{elsewhere[0]}.{name}"? (schema "{elsewhere[0]}" is not '
+                    "on the search_path: qualify the name or set search_path)"
+                )
+        self.report(UnknownRelation, f'relation "{qual}" does not exist', item, help_text)
 
     def _rows_from(
         self, item: exp.Table, alias: exp.Expr | None, scope: Scope, ctes: Ctes
