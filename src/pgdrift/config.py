@@ -182,6 +182,28 @@ def find_pyproject(start: Path) -> Path | None:
     return first
 
 
+_CODE_PREFIX = re.compile(r"PGD\d{0,3}")
+
+
+def rule_selector(value: str, where: str) -> str:
+    """A code or code prefix (``PGD1``), a rule name (``unknown-column``) or ``ALL``,
+    as the code prefix :meth:`Config.rule_enabled` matches."""
+    text = value.strip()
+    if text.upper() == "ALL":
+        return "PGD"
+    if _CODE_PREFIX.fullmatch(text.upper()):
+        return text.upper()
+    from pgdrift.rules import get_rule, load_all
+
+    load_all()
+    rule = get_rule(text)
+    if rule is None:
+        raise ConfigError(
+            f"{where}: {value!r} is neither a rule code, a code prefix nor a rule name"
+        )
+    return rule.code
+
+
 def validate_setting(attr: str, value: Any, where: str) -> Any:
     """Check and normalise one setting's value; raises :class:`ConfigError`."""
     key = attr.replace("_", "-")
@@ -192,7 +214,7 @@ def validate_setting(attr: str, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: {key} must be a list of strings")
         value = tuple(value)
         if attr in ("select", "ignore"):
-            value = tuple(v.strip().upper() for v in value if v.strip())
+            value = tuple(rule_selector(v, f"{where}: {key}") for v in value if v.strip())
     elif attr in _STR_KEYS:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: {key} must be a string")
@@ -219,7 +241,7 @@ def validate_setting(attr: str, value: Any, where: str) -> Any:
                 codes = [codes]
             if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                 raise ConfigError(f"{where}: {key}.{glob} must be a list of rule codes")
-            items.append((glob, tuple(c.strip().upper() for c in codes)))
+            items.append((glob, tuple(rule_selector(c, f"{where}: {key}") for c in codes)))
         value = tuple(items)
     return value
 

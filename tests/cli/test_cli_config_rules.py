@@ -158,3 +158,14 @@ def test_unknown_rule_exits_2_with_suggestions() -> None:
     result = CliRunner().invoke(cli, ["rule", "unused-supression"])
     assert result.exit_code == 2
     assert "did you mean unused-suppression" in result.stderr
+
+
+def test_rules_selected_by_name_prefix_or_all(project: Path) -> None:
+    _pyproject(project, 'select = ["ALL"]\nignore = ["unknown-column", "pgd9"]')
+    config = load_config(project)
+    assert config.select == ("PGD",) and config.ignore == ("PGD101", "PGD9")
+    assert config.rule_enabled("PGD103") and not config.rule_enabled("PGD101")
+    result = CliRunner().invoke(cli, ["check", "--show-config", "--select", "unknown-record-field"])
+    assert tomllib.loads(result.output)["tool"]["pgdrift"]["select"] == ["PGD103"]
+    result = CliRunner().invoke(cli, ["check", "--ignore", "no-such-rule"])
+    assert result.exit_code == 2 and "'no-such-rule' is neither a rule code" in result.stderr

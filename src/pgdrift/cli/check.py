@@ -39,7 +39,7 @@ def _codes(values: Sequence[str]) -> tuple[str, ...] | None:
     """``--select PGD1,PGD2 --select PGD9`` -> ("PGD1", "PGD2", "PGD9"); None when not given."""
     if not values:
         return None
-    return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
 def _list(values: Sequence[str]) -> tuple[str, ...] | None:
