@@ -263,3 +263,43 @@ def test_extension_functions_hint_or_pass() -> None:
     assert f.rule.code == "PGD104"
     env.catalog = CATALOG.__class__(**{**CATALOG.__dict__, "extensions": {"timescaledb": None}})
     assert resolve("SELECT time_bucket('1 day', now()), whatever_ext_fn(1)", env).findings == []
+
+
+CONFLICT_DDL = """
+CREATE TABLE chunks (id bigint PRIMARY KEY, job_id bigint, idx int, email text, state text,
+    UNIQUE (job_id, idx));
+CREATE UNIQUE INDEX chunks_email ON chunks (lower(email));
+CREATE UNIQUE INDEX chunks_state_once ON chunks (state) WHERE state = 'running';
+CREATE TABLE plain (a int);
+"""
+
+ARBITERS = [
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (id) DO NOTHING", []),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (idx, job_id) DO NOTHING", []),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (idx) DO NOTHING", [("PGD111", "idx")]),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (id, idx) DO NOTHING", [("PGD111", "id")]),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (lower(email)) DO NOTHING", []),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT (state) DO NOTHING", [("PGD111", "state")]),
+    (
+        "INSERT INTO chunks (id) VALUES (1) ON CONFLICT (state) WHERE state = 'running' DO NOTHING",
+        [],
+    ),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT ON CONSTRAINT chunks_pkey DO NOTHING", []),
+    (
+        "INSERT INTO chunks (id) VALUES (1) ON CONFLICT ON CONSTRAINT chunks_pk DO NOTHING",
+        [("PGD111", "chunks_pk")],
+    ),
+    ("INSERT INTO chunks (id) VALUES (1) ON CONFLICT DO NOTHING", []),
+    # no key known for the table: not judged (Postgres would reject it)
+    ("INSERT INTO plain (a) VALUES (1) ON CONFLICT (a) DO NOTHING", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ARBITERS, ids=[c[0][40:90] for c in ARBITERS])
+def test_on_conflict_arbiters(text: str, expected: list[tuple[str, str]]) -> None:
+    from pgdrift.catalog.ddl import catalog_from_files
+    from pgdrift.source import SourceFile
+
+    catalog, diags = catalog_from_files([SourceFile("schema.sql", CONFLICT_DDL)])
+    assert diags == []
+    assert found(text, env=Env(catalog, plpgsql=False)) == expected

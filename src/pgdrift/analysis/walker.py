@@ -14,8 +14,10 @@ from pgdrift.analysis.queries import UNKNOWN, Ctes, QueryWalker, Shape
 from pgdrift.analysis.refs import fold
 from pgdrift.analysis.scopes import Scope, Source
 from pgdrift.analysis.suggest import did_you_mean
+from pgdrift.catalog.model import PARTITIONED_TABLE, TABLE
 from pgdrift.rules.pgd101_unknown_column import UnknownColumn
 from pgdrift.rules.pgd109_column_count_mismatch import ColumnCountMismatch
+from pgdrift.rules.pgd111_unmatched_conflict_target import UnmatchedConflictTarget
 
 
 class Walker(QueryWalker):
@@ -143,6 +145,64 @@ class Walker(QueryWalker):
         index_where = conflict.args.get("index_predicate") or conflict.args.get("conflict_where")
         if index_where is not None:
             self.expr(index_where, scope, ctes)
+        self._conflict_arbiter(conflict, target, partial=index_where is not None)
+
+    def _conflict_arbiter(self, conflict: exp.Expr, target: Source, partial: bool) -> None:
+        """ON CONFLICT (cols) needs a unique key on exactly those columns; ON CONSTRAINT a
+        constraint of that name (checked when the table's keys are known)."""
+        rel = target.relation
+        if rel is None or rel.kind not in (TABLE, PARTITIONED_TABLE):
+            return
+        if (
+            rel.schema == "pg_temp"
+            or rel.name in self.env.temp_relations
+            or rel.name in self.created
+        ):
+            return  # created in the body: its keys are not modelled
+        uniques = [c for c in rel.constraints if c.kind in ("primary key", "unique")]
+        indexes = [i for i in rel.indexes if i.unique]
+        if not uniques and not indexes:
+            return  # no key known (a catalog without them, or a table without any)
+        constraint = conflict.args.get("constraint")
+        if isinstance(constraint, exp.Identifier):
+            name = fold(constraint)
+            if all(c.name != name for c in rel.constraints):
+                self.report(
+                    UnmatchedConflictTarget,
+                    f'constraint "{name}" for table "{rel.name}" does not exist',
+                    constraint,
+                    did_you_mean(name, [c.name for c in rel.constraints]),
+                )
+            return
+        keys = list(conflict.args.get("conflict_keys") or ())
+        cols: list[str] = []
+        for key in keys:
+            inner = key.this if isinstance(key, exp.Ordered) else key
+            if not isinstance(inner, exp.Column) or len(inner.parts) != 1:
+                return  # expressions, collations, opclasses: not judged
+            cols.append(fold(inner.this))
+        if not cols or any(target.has(c) is False for c in cols):
+            return  # no column list, or unknown columns (reported as such)
+        if any(c.kind == "exclude" for c in rel.constraints):
+            return
+        wanted = set(cols)
+        candidates = [set(c.columns) for c in uniques]
+        for index in indexes:
+            if "expr" in index.columns:
+                continue
+            if " WHERE " in (index.definition or "").upper() and not partial:
+                continue
+            candidates.append(set(index.columns))
+        if wanted in candidates:
+            return
+        keys_text = ", ".join(f"({', '.join(c.columns)})" for c in uniques) or "none"
+        self.report(
+            UnmatchedConflictTarget,
+            "there is no unique or exclusion constraint matching the ON CONFLICT "
+            f"specification ({', '.join(cols)})",
+            keys[0],
+            f"unique keys of {rel.qualified_name}: {keys_text}",
+        )
 
     def merge(self, node: exp.Merge, parent: Scope | None, ctes: Ctes) -> Shape:
         ctes = self.with_(node, parent, ctes)
