@@ -31,13 +31,15 @@ from pgdrift.diagnostic import Diagnostic
 from pgdrift.parse.files import Body, SqlFile, Statement, split_file
 from pgdrift.source import SourceFile
 
-_LOAD_CODES = {
-    "42601": "PGD001",
-    "42703": "PGD101",
-    "42P01": "PGD102",
-    "42883": "PGD104",
-    "42702": "PGD105",
-}
+_NEW_OLD = re.compile(r"\b(new|old)\s*\.\s*$", re.IGNORECASE)
+
+
+_NEW_OLD_AT = re.compile(r"(new|old)\s*\.", re.IGNORECASE)
+
+
+def _record_field(text: str, at: int) -> bool:
+    """Whether the name at ``at`` is qualified by NEW or OLD (or is ``new.x``/``old.x``)."""
+    return bool(_NEW_OLD.search(text[max(0, at - 12) : at]) or _NEW_OLD_AT.match(text, at))
 
 
 @dataclass
@@ -163,6 +165,9 @@ def _load(
     failures: dict[int, _Failure] = {}
     broken = 0
     for unit in units(sf.source, sf):
+        key = by_start.get(unit.start)
+        if key is not None and _copy_from_stdin(sf.statements[key].node):
+            continue  # pg_dump data: its rows are not statements (parse/files skips them)
         try:
             conn.execute(unit.text.encode("utf-8"), prepare=False)
             result.stats.loaded += 1
@@ -172,6 +177,8 @@ def _load(
             at = unit.start
             if d.statement_position and str(d.statement_position).isdigit():
                 at = unit.start + int(d.statement_position) - 1
+            else:
+                at = _locate_name(unit.text, d.message_primary or "", unit.start)
             at = min(max(at, unit.start), max(unit.end - 1, unit.start))
             fail = _Failure(
                 d.sqlstate or "",
@@ -183,9 +190,10 @@ def _load(
                 (d.context or "").splitlines()[0] if d.context else None,
             )
         result.stats.failed += 1
+        if conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.ACTIVE:
+            raise RuntimeError(f"{sf.source.path}: the connection is stuck after a statement")
         if fail.sqlstate == "25P02":
             continue  # "current transaction is aborted": the failure before it is the finding
-        key = by_start.get(unit.start)
         if key is None:
             broken += 1
             key = -broken
@@ -194,6 +202,35 @@ def _load(
                 result.failed_objects.setdefault(name, (sf.source.path, unit.start))
         failures[key] = fail
     return failures
+
+
+def _copy_from_stdin(node: Any) -> bool:
+    from pglast import ast
+
+    return isinstance(node, ast.CopyStmt) and bool(node.is_from) and not node.filename
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _locate_name(text: str, message: str, base: int) -> int:
+    """Where the first name quoted in ``message`` appears in the statement ``text`` (for
+    errors Postgres reports without a position, e.g. an index on a missing column)."""
+    from pglast.parser import ParseError, scan
+
+    names = _QUOTED.findall(message)
+    if not names:
+        return base
+    try:
+        tokens = scan(text)
+    except ParseError:
+        return base
+    for name in names:
+        for tok in tokens:
+            word = text[tok.start : tok.end + 1]
+            if word == name or word.lower() == name or word == f'"{name}"':
+                return base + tok.start
+    return base
 
 
 def _created_names(node: Any) -> list[str]:
@@ -222,7 +259,11 @@ def _created_names(node: Any) -> list[str]:
     return [n for n in found if n]
 
 
-_MENTIONS = re.compile(r'(?:function|procedure) "?([\w$.]+?)"?\(|(?:relation|type|view) "([^"]+)"')
+_MENTIONS = re.compile(
+    r'(?:function|procedure) "?([\w$.]+?)"?\(|(?:relation|type|view) "([^"]+)"'
+    r'|type name "([\w$]+)\.'
+)
+_CONSEQUENCE_CODES = ("PGD001", "PGD003", "PGD102", "PGD104", "PGD108", "PGD110")
 
 
 def _drop_consequences(result: VerifyResult) -> None:
@@ -235,11 +276,13 @@ def _drop_consequences(result: VerifyResult) -> None:
     later: dict[tuple[str, int], int] = {}
     for d in result.diagnostics:
         root = None
-        if d.code in ("PGD003", "PGD102", "PGD104", "PGD108") and d.span is not None:
-            for m in _MENTIONS.finditer(d.message):
-                name = (m.group(1) or m.group(2) or "").rsplit(".", 1)[-1]
+        if d.code in _CONSEQUENCE_CODES and d.span is not None:
+            for m in _MENTIONS.finditer(" ".join((d.message, *d.notes))):
+                name = (m.group(1) or m.group(2) or m.group(3) or "").rsplit(".", 1)[-1]
                 origin = result.failed_objects.get(name)
-                if origin is not None and origin != (d.span.path, d.span.start):
+                if origin is not None and not _same_statement(
+                    result, origin[0], origin[1], d.span.start, d.span.path
+                ):
                     root = origin
                     break
         if root is None:
@@ -267,10 +310,27 @@ def _drop_consequences(result: VerifyResult) -> None:
     result.diagnostics = out
 
 
-_ROOT_CODES = ("PGD001", "PGD003", "PGD101", "PGD102", "PGD104", "PGD105")
+_ROOT_CODES = (
+    "PGD001",
+    "PGD003",
+    "PGD101",
+    "PGD102",
+    "PGD103",
+    "PGD104",
+    "PGD105",
+    "PGD107",
+    "PGD109",
+    "PGD110",
+)
 
 
-def _same_statement(result: VerifyResult, path: str, start: int, offset: int) -> bool:
+def _same_statement(
+    result: VerifyResult, path: str, start: int, offset: int, other_path: str | None = None
+) -> bool:
+    """Whether ``offset`` (in ``other_path``, default ``path``) lies in the statement of
+    ``path`` that starts at ``start``."""
+    if other_path is not None and other_path != path:
+        return False
     src = result.sources.get(path)
     if src is None:
         return False
@@ -293,9 +353,13 @@ def _token_end(text: str, at: int, limit: int) -> int:
 
 
 def _failure_diagnostic(sf: SqlFile, fail: _Failure, context: str | None) -> Diagnostic:
+    from pgdrift.harness.pgverdict import code_for
     from pgdrift.rules import load_all
 
-    rule = load_all()[_LOAD_CODES.get(fail.sqlstate, "PGD003")]
+    code = code_for(fail.sqlstate, fail.message) or "PGD003"
+    if code == "PGD101" and _record_field(sf.source.text, fail.start):
+        code = "PGD103"  # NEW.x / OLD.x in a trigger's WHEN clause
+    rule = load_all()[code]
     notes = tuple(
         f"{k}: {v}"
         for k, v in (("detail", fail.detail), ("hint", fail.hint), ("context", fail.context))
@@ -374,6 +438,11 @@ def _analyse_statement(
         language = (stmt.language or info.language).lower()
         if fail is not None and fail.sqlstate == "42601":
             return [], info.context  # the body does not compile: Postgres said where
+        if fail is None and _superseded(conn, stmt, info):
+            return [], info.context  # replaced or dropped later: the final one counts
+        own_path = _function_search_path(stmt.node)
+        if own_path is not None:  # the function's own SET search_path applies to its body
+            conn.execute("SELECT set_config('search_path', %s, true)", (own_path,))
         if language == "plpgsql" and stmt.body is not None:
             return _plpgsql(conn, sf, stmt, info, catalog, search_path, result), info.context
         if language != "sql":
@@ -451,7 +520,7 @@ def _plpgsql(
 
     own_path = _function_search_path(stmt.node)
     for table in tables:
-        if own_path is not None:  # the function's own SET search_path applies to its body
+        if own_path is not None:  # (again: each table's analysis is rolled back)
             conn.execute("SELECT set_config('search_path', %s, true)", (own_path,))
         resolver = PgResolver(conn, positional)
         br = check_plpgsql(fn, info, catalog, search_path, resolver, table)
@@ -463,6 +532,20 @@ def _plpgsql(
             result.stats.statements += resolver.analysed
             result.stats.unanalysed += br.unanalysed
     return out
+
+
+def _superseded(conn: psycopg.Connection, stmt: Statement, info: Any) -> bool:
+    """True when no function of this name has this body any more: a later CREATE OR
+    REPLACE redefined it, or a DROP removed it."""
+    body = stmt.body.text if stmt.body is not None else None
+    if body is None:
+        return False
+    rows = conn.execute(
+        "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE p.proname = %s AND n.nspname = %s",
+        (info.name, info.schema),
+    ).fetchall()
+    return not any(r[0] == body for r in rows)
 
 
 def _function_search_path(node: Any) -> str | None:

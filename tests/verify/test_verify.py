@@ -102,7 +102,7 @@ def test_load_failures_are_reported_at_the_failing_statement(verify) -> None:
     )
     got = [(d.code, d.span.path, d.span.line, d.span.col) for d in result.diagnostics]
     assert got == [
-        ("PGD003", "b.sql", 1, 1),  # relation "jobs" already exists
+        ("PGD003", "b.sql", 1, 14),  # relation "jobs" already exists
         ("PGD101", "b.sql", 3, 29),  # statuz: every wrong column of the view ...
         ("PGD101", "b.sql", 3, 37),  # ... not only the first Postgres stops at
         ("PGD001", "b.sql", 6, 13),  # syntax error inside the body, at Postgres's position

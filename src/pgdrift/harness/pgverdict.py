@@ -47,6 +47,38 @@ _RE_RECFIELD = re.compile(r'could not identify column "(.+)" in record data type
 _RE_TARGET = re.compile(r'column "(.+)" of relation "(.+)" does not exist')
 _RE_COLUMN = re.compile(r'column (?:"(.+)"|(\S+)) does not exist')
 _RE_MISSING_FROM = re.compile(r'missing FROM-clause entry for table "(.+)"')
+_RE_USING = re.compile(r'column "(.+)" specified in USING clause does not exist')
+_COUNT_MESSAGES = (
+    "has more target columns than expressions",
+    "has more expressions than target columns",
+    "number of columns does not match number of values",
+    "must have the same number of columns",
+    "columns available but",
+    "source for a multiple-column UPDATE item must be",
+)
+
+
+def code_for(sqlstate: str, message: str) -> str | None:
+    """The pgdrift rule for a Postgres error that names a reference problem, else None.
+
+    Shared by ``verify``'s loader and the resolver so that both speak check's codes."""
+    if any(m in message for m in _COUNT_MESSAGES):
+        return "PGD109"
+    if sqlstate == "42601":
+        return "PGD001"
+    if sqlstate == "42704" and message.startswith("type "):
+        return "PGD110"
+    if sqlstate == "23514" or (
+        sqlstate == "22P02" and message.startswith("invalid input value for enum")
+    ):
+        return "PGD107"
+    return {
+        "42703": "PGD101",
+        "42P01": "PGD102",
+        "42883": "PGD104",
+        "42702": "PGD105",
+        "42712": "PGD105",
+    }.get(sqlstate)
 
 
 def _rule(code: str) -> Any:
@@ -279,9 +311,11 @@ class PgResolver:
         return self._composites[key]
 
     def _param_type(self, var: Variable) -> str | None:
+        t = (var.type or "").strip()
+        if t.endswith("]"):  # an array (of a composite type too): its declared type
+            return t if self._type_ok(t) else None
         if var.is_record or var.fields is not None or var.relation:
             return self._composite(var)
-        t = (var.type or "").strip()
         if not t or t.lower() in _UNTYPED or t.lower().startswith("any"):
             return None
         return t if self._type_ok(t) else None
@@ -319,6 +353,8 @@ class _Statement:
         self.findings: list[Finding] = []
         self.types: list[str | None] = []
         self.dead: set[str] = set()  # aliases of relations that do not exist
+        self.neutral = 0  # references replaced or columns added so far
+        self.using_names: set[str] = set()  # columns of a neutralised JOIN … USING
         base, self._to_text = self._base()
         self.t = _Text(base)
         self.parsed = _parse(base)
@@ -475,6 +511,10 @@ class _Statement:
 
     def _neutralise(self, start: int, end: int) -> None:
         self.t.replace(start, end, "NULL")
+        self.neutral += 1
+
+    def _neutralised(self) -> bool:
+        return bool(self.findings) or self.neutral > 0
 
     def _syntax(self, err: _PgError) -> None:
         pos = err.position if err.position is not None else 0
@@ -493,10 +533,23 @@ class _Statement:
                     self.t.replace(start, end, "NULL::text")
                     return True
             return False
+        if any(m in msg for m in _COUNT_MESSAGES):
+            if not self._neutralised() and pos is not None:
+                self._add(
+                    "PGD109",
+                    msg,
+                    pos,
+                    _span_tokens(self.parsed.tokens, pos, 1) if self.parsed else pos + 1,
+                )
+            return False
         if state == "42601":
-            if not self.findings:  # after a neutralisation it would be ours, not the code's
+            if not self._neutralised():  # after a neutralisation it would be ours
                 self._syntax(err)
             return False
+        if state == "42703" and _RE_USING.search(msg):
+            return self._using_column(msg, pos)
+        if state == "42703" and self._in_conflict_target(pos):
+            return self._conflict_target(msg, pos)
         if state == "42703":
             return self._undefined_column(msg, pos)
         if state == "42P01":
@@ -505,7 +558,8 @@ class _Statement:
             ref = self._ref_at(pos)
             if ref is None:
                 return False
-            self._add("PGD105", msg, ref.start, ref.end)
+            if ref.fields[-1] not in self.using_names:  # else a neutralised USING's
+                self._add("PGD105", msg, ref.start, ref.end)
             self._neutralise(ref.start, ref.end)
             return True
         if state == "42883":
@@ -514,7 +568,125 @@ class _Statement:
             # one of our parameter types is unknown to the server: leave them untyped
             self.types = [None] * len(self.types)
             return True
+        if state == "42704" and msg.startswith("type ") and pos is not None and self.parsed:
+            self._add("PGD110", msg, pos, _span_tokens(self.parsed.tokens, pos, 1))
+            return False
+        if state == "22P02" and msg.startswith("invalid input value for enum") and pos is not None:
+            if self.parsed:
+                self._add("PGD107", msg, pos, _span_tokens(self.parsed.tokens, pos, 1))
+            return False
         return False  # a type error or something else check does not judge
+
+    # -- USING and ON CONFLICT --
+
+    def _using_column(self, msg: str, pos: int | None) -> bool:
+        """``JOIN … USING (missing)``: report it, then join ``ON true`` instead (later
+        ambiguities of the merged column are consequences, not findings)."""
+        p = self.parsed
+        m = _RE_USING.search(msg)
+        if p is None or m is None:
+            return False
+        if pos is None:  # Postgres gives no position here: find the name in a USING list
+            pos = self._using_name(m.group(1))
+            if pos is None:
+                return False
+        self._add("PGD101", msg, pos, _span_tokens(p.tokens, pos, 1))
+        using = open_ = close = None
+        for i, (start, _end, name) in enumerate(p.tokens):
+            if start > pos:
+                break
+            if name == "USING":
+                using = i
+        if using is None:
+            return False
+        open_ = using + 1
+        depth = 0
+        for j in range(open_, len(p.tokens)):
+            if p.tokens[j][2] == "ASCII_40":
+                depth += 1
+            elif p.tokens[j][2] == "ASCII_41":
+                depth -= 1
+                if depth == 0:
+                    close = j
+                    break
+        if close is None:
+            return False
+        base = self.t.base
+        for start, end, kind in p.tokens[open_ + 1 : close]:
+            if kind != "ASCII_44":
+                self.using_names.add(base[start:end].strip('"').lower())
+        self.t.replace(p.tokens[using][0], p.tokens[close][1], "ON true")
+        self.neutral += 1
+        return True
+
+    def _using_name(self, name: str) -> int | None:
+        p = self.parsed
+        assert p is not None
+        base = self.t.base
+        inside = False
+        for start, end, kind in p.tokens:
+            if kind == "USING":
+                inside = True
+            elif inside and kind == "ASCII_41":
+                inside = False
+            elif inside:
+                word = base[start:end]
+                hit = word == name or word.lower() == name or word == quote_ident(name)
+                if hit and not any(e[0] <= start < e[1] for e in self.t.edits):
+                    return start
+        return None
+
+    def _conflict_span(self) -> tuple[int, int] | None:
+        """The ``(…)`` after ``ON CONFLICT`` in the base text."""
+        p = self.parsed
+        if p is None:
+            return None
+        toks = p.tokens
+        for i, (_s, _e, name) in enumerate(toks):
+            if name == "CONFLICT" and i + 1 < len(toks) and toks[i + 1][2] == "ASCII_40":
+                depth = 0
+                for j in range(i + 1, len(toks)):
+                    if toks[j][2] == "ASCII_40":
+                        depth += 1
+                    elif toks[j][2] == "ASCII_41":
+                        depth -= 1
+                        if depth == 0:
+                            return toks[i + 1][0], toks[j][1]
+        return None
+
+    def _in_conflict_target(self, pos: int | None) -> bool:
+        span = self._conflict_span()
+        return pos is not None and span is not None and span[0] <= pos < span[1]
+
+    def _conflict_target(self, msg: str, pos: int | None) -> bool:
+        """A missing column in ``ON CONFLICT (…)``: report it, then arbitrate on one of the
+        table's unique constraints so that ``DO UPDATE SET`` is still analysed."""
+        p = self.parsed
+        span = self._conflict_span()
+        if p is None or pos is None or span is None:
+            return False
+        m = _RE_COLUMN.search(msg)
+        name = (m.group(1) or m.group(2)) if m else ""
+        for start, _end, kind in p.tokens:  # Postgres points at the "(": the name follows
+            if start >= pos and kind != "ASCII_40":
+                pos = start
+                break
+        target = self._target_relation()
+        cols = self.r.columns_of(target) if target else ()
+        self._add("PGD101", msg, pos, _span_tokens(p.tokens, pos, 1), did_you_mean(name, cols))
+        row = None
+        if target is not None:
+            row = self.r.conn.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(%s) "
+                "AND contype IN ('p', 'u') ORDER BY contype LIMIT 1",
+                (target,),
+            ).fetchone()
+        if row is None:
+            return False
+        self.t.replace(span[0], span[1], f"ON CONSTRAINT {quote_ident(row[0])}")
+        # "ON CONFLICT ON CONSTRAINT": the CONFLICT keyword stays in front
+        self.neutral += 1
+        return True
 
     def _undefined_column(self, msg: str, pos: int | None) -> bool:
         m = _RE_FIELD.search(msg) or _RE_RECFIELD.search(msg)
@@ -624,8 +796,12 @@ class _Statement:
         for start, end, name, nargs in p.calls:
             if pos is not None and start <= pos < end:
                 verdict = self._function_verdict(name, nargs)
-                if verdict is not None:
-                    self._add(verdict[0], verdict[1], start, end)
+                if verdict is None:
+                    return False  # it exists with that many arguments: a type question
+                name_start = start
+                if len(name) > 1:  # point at the function's own name, as check does
+                    name_start = _nth_token_start(p.tokens, start, 2 * len(name) - 2)
+                self._add(verdict[0], verdict[1], name_start, end)
                 self._neutralise(start, end)
                 return True
         return False
@@ -721,6 +897,13 @@ class _Statement:
             sql = sql.rstrip().rstrip(";") + " WITH NO DATA"
         self.r._try(sql)
         return Resolution()
+
+
+def _nth_token_start(tokens: list[tuple[int, int, str]], start: int, n: int) -> int:
+    for i, tok in enumerate(tokens):
+        if tok[0] == start:
+            return tokens[min(i + n, len(tokens) - 1)][0]
+    return start
 
 
 def _assignment_operator(text: str) -> tuple[int, int] | None:
