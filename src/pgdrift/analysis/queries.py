@@ -667,8 +667,8 @@ def _rename(shape: Shape, names: list[str]) -> Shape:
     if not names:
         return shape
     cols, types = shape
-    if cols is None:
-        return tuple(names), None
+    if cols is None:  # an alias list may name only the first columns: still unknown
+        return None, None
     renamed = tuple(names) + cols[len(names) :]
     return renamed, types
 

@@ -422,7 +422,7 @@ _NO_QUERY_STMTS = frozenset(
         "AlterDatabaseSetStmt", "AlterSystemStmt", "LoadStmt", "ConstraintsSetStmt",
         "VariableSetStmt", "VariableShowStmt", "TransactionStmt", "NotifyStmt",
         "ListenStmt", "UnlistenStmt", "DiscardStmt", "CheckPointStmt", "DeallocateStmt",
-        "ClosePortalStmt", "RenameStmt", "AlterObjectSchemaStmt", "ImportForeignSchemaStmt",
+        "ClosePortalStmt", "ExecuteStmt", "RenameStmt", "AlterObjectSchemaStmt", "ImportForeignSchemaStmt",
         "CreateForeignServerStmt", "CreateUserMappingStmt", "AlterEnumStmt",
         "CreateEventTrigStmt", "AlterEventTrigStmt", "CreatePublicationStmt",
         "AlterPublicationStmt", "CreateSubscriptionStmt", "AlterSubscriptionStmt",
