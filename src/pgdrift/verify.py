@@ -61,6 +61,8 @@ class VerifyResult:
     server: str = ""  # "PostgreSQL 15.18 (local)"
     # objects whose CREATE failed -> (path, offset) of that statement
     failed_objects: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # the search_path in force at each statement, by (path, statement index)
+    paths: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,19 +166,26 @@ def _load(
     by_start = {st.start: st.index for st in sf.statements}
     failures: dict[int, _Failure] = {}
     broken = 0
+    current = tuple(search_path)
     for unit in units(sf.source, sf):
         key = by_start.get(unit.start)
-        if key is not None and _copy_from_stdin(sf.statements[key].node):
-            continue  # pg_dump data: its rows are not statements (parse/files skips them)
+        if key is not None:
+            result.paths[(sf.source.path, key)] = current
+            if _copy_from_stdin(sf.statements[key].node):
+                continue  # pg_dump data: its rows are not statements (parse/files skips them)
         try:
             conn.execute(unit.text.encode("utf-8"), prepare=False)
             result.stats.loaded += 1
+            if key is not None and type(sf.statements[key].node).__name__ == "VariableSetStmt":
+                current = _search_path(conn) or current
             continue
         except psycopg.Error as exc:
             d = exc.diag
             at = unit.start
             if d.statement_position and str(d.statement_position).isdigit():
                 at = unit.start + int(d.statement_position) - 1
+            elif key is not None and _in_body_at(sf.statements[key], d) is not None:
+                at = _in_body_at(sf.statements[key], d) or unit.start
             else:
                 at = _locate_name(unit.text, d.message_primary or "", unit.start)
             at = min(max(at, unit.start), max(unit.end - 1, unit.start))
@@ -202,6 +211,47 @@ def _load(
                 result.failed_objects.setdefault(name, (sf.source.path, unit.start))
         failures[key] = fail
     return failures
+
+
+_BODY_LINE = re.compile(r"PL/pgSQL function [^\n]* line (\d+) at")
+
+
+def _in_body_at(stmt: Statement, diag: Any) -> int | None:
+    """File offset of a run-time error inside a DO block's body (Postgres says "line N"
+    of the body and gives the failing query with a position in it)."""
+    m = _BODY_LINE.search(diag.context or "")
+    if m is None or stmt.body is None or stmt.kind != "do":
+        return None
+    body = stmt.body
+    lines = body.text.split("\n")
+    line = int(m.group(1))
+    if not 0 < line <= len(lines):
+        return None
+    offset = sum(len(x) + 1 for x in lines[: line - 1])
+    raw = diag.internal_query or ""
+    lead = len(raw) - len(raw.lstrip())
+    query = raw.strip()
+    where = body.text.find(query, offset) if query else -1
+    if where < 0 and query.upper().startswith("SELECT "):  # PERFORM x -> SELECT x
+        where = body.text.find(query[7:], offset)
+        lead += 7
+    if where >= 0 and diag.internal_position and str(diag.internal_position).isdigit():
+        return body.file_offset(where + int(diag.internal_position) - 1 - lead)
+    text = lines[line - 1]
+    return body.file_offset(offset + len(text) - len(text.lstrip()))
+
+
+def _search_path(conn: psycopg.Connection) -> tuple[str, ...]:
+    """The session's search_path as schema names (``$user`` left out)."""
+    row = conn.execute("SHOW search_path").fetchone()
+    names = []
+    for item in str(row[0] if row else "").split(","):
+        name = item.strip()
+        if name.startswith('"') and name.endswith('"'):
+            name = name[1:-1].replace('""', '"')
+        if name and name != "$user":
+            names.append(name)
+    return tuple(names)
 
 
 def _copy_from_stdin(node: Any) -> bool:
@@ -398,10 +448,13 @@ def _analyse(
         for stmt in sf.statements:
             done += 1
             fail = failed.get(stmt.index)
+            here = result.paths.get((sf.source.path, stmt.index), search_path)
             try:
-                found, context = _analyse_statement(
-                    conn, sf, stmt, fail, catalog, search_path, result
+                conn.execute(
+                    "SELECT set_config('search_path', %s, true)",
+                    (", ".join(_quote(x) for x in here) or "pg_catalog",),
                 )
+                found, context = _analyse_statement(conn, sf, stmt, fail, catalog, here, result)
             except psycopg.Error:
                 found, context = [], None
                 result.stats.unanalysed += 1
@@ -522,6 +575,8 @@ def _plpgsql(
     for table in tables:
         if own_path is not None:  # (again: each table's analysis is rolled back)
             conn.execute("SELECT set_config('search_path', %s, true)", (own_path,))
+        if table is not None:
+            _transition_tables(conn, info, table)
         resolver = PgResolver(conn, positional)
         br = check_plpgsql(fn, info, catalog, search_path, resolver, table)
         conn.rollback()
@@ -532,6 +587,21 @@ def _plpgsql(
             result.stats.statements += resolver.analysed
             result.stats.unanalysed += br.unanalysed
     return out
+
+
+def _transition_tables(conn: psycopg.Connection, info: Any, table: Any) -> None:
+    """``REFERENCING NEW TABLE AS x``: make ``x`` exist (shaped like the trigger's table)
+    for the analysis of the trigger function; rolled back with it."""
+    qualified = f"{_quote(table.schema)}.{_quote(table.name)}"
+    rows = conn.execute(
+        "SELECT tgoldtable, tgnewtable FROM pg_trigger WHERE tgfoid = to_regprocedure(%s) "
+        "AND tgrelid = to_regclass(%s)",
+        (info.signature, qualified),
+    ).fetchall()
+    for names in rows:
+        for name in names:
+            if name:
+                conn.execute(f"CREATE TEMP TABLE {_quote(name)} (LIKE {qualified})")
 
 
 def _superseded(conn: psycopg.Connection, stmt: Statement, info: Any) -> bool:
