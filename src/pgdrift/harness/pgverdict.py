@@ -846,6 +846,8 @@ class _Statement:
         mode = getattr(self.env, "variable_conflict", "error")
         if not self.env.plpgsql or mode == "use_variable" or self.parsed is None:
             return
+        if mode == "error":
+            self._conflict_target_variables()
         for ref in self.parsed.refs:
             if ref.var is None or ref.param is None:
                 continue
@@ -871,6 +873,32 @@ class _Statement:
                 )
             if not (is_column and mode == "use_column"):
                 self.t.replace(*saved)
+
+    def _conflict_target_variables(self) -> None:
+        """``ON CONFLICT (id)`` in a function with a variable ``id`` (a RETURNS TABLE column,
+        typically): the arbiter's column names go through PL/pgSQL's name resolution too,
+        and Postgres raises "column reference is ambiguous" at run time."""
+        span = self._conflict_span()
+        p = self.parsed
+        if span is None or p is None:
+            return
+        toks = [t for t in p.tokens if span[0] < t[0] < span[1] - 1]
+        base = self.t.base
+        for i, (start, end, _kind) in enumerate(toks):
+            before = toks[i - 1][2] if i else "ASCII_40"
+            after = toks[i + 1][2] if i + 1 < len(toks) else "ASCII_41"
+            if before not in ("ASCII_40", "ASCII_44") or after not in ("ASCII_41", "ASCII_44"):
+                continue
+            word = base[start:end]
+            name = word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+            if name in self.env.variables:
+                self._add(
+                    "PGD106",
+                    f'column reference "{name}" is ambiguous: it could refer to either a '
+                    "PL/pgSQL variable or a table column",
+                    start,
+                    end,
+                )
 
     def _utility(self, node: Any) -> Resolution:
         """Non-preparable statements: CREATE TEMP TABLE is created (the transaction is
