@@ -510,6 +510,9 @@ class RefWalker:
             and extension_provides(self.catalog.extensions, name, kind="type") is not False
         ):
             return  # an installed extension provides it, or might
+        in_schema = {e: s for e, s in self.catalog.extensions.items() if s == schema}
+        if in_schema and extension_provides(in_schema, name, kind="type") is not False:
+            return  # CREATE EXTENSION … WITH SCHEMA that schema provides it (or might)
         qual = f"{schema}.{name}" if schema else name
         ext = EXTENSION_TYPES.get(name)
         if ext is not None:
