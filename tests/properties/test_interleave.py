@@ -35,7 +35,7 @@ pytestmark = pytest.mark.properties
 def test_interleavings_hold_the_properties(scenario_server, props) -> None:
     stats: Counter[str] = Counter()
 
-    @props.settings(ci_examples=40)
+    @props.settings(ci_examples=60)
     @given(programs())
     def run(program: Program) -> None:
         result, problems = run_interleaving(scenario_server, program)
@@ -47,7 +47,7 @@ def test_interleavings_hold_the_properties(scenario_server, props) -> None:
             raise AssertionError(explain_interleaving(result, problems))
         bar.advance(f"{stats['blocked']} blocked steps")
 
-    with props.progress("interleavings", props.settings(40).max_examples) as bar:
+    with props.progress("interleavings", props.settings(60).max_examples) as bar:
         run()
     assert stats["programs"] >= 20
     assert stats["in transactions"] > 0  # steps ran inside open transactions

@@ -25,18 +25,27 @@ SIXTEEN = Scenario(
 )
 
 pytestmark = pytest.mark.properties
+# a zombie rescued by the janitor, and a completion whose COMMIT is cut off
+RESCUE = Scenario(
+    jobs=(JobSpec(1, 3), JobSpec(1, 3)),
+    programs=(
+        (Step("claim"), Step("complete_ok"), Step("claim")),
+        (Step("pause", 2), Step("claim"), Step("complete_ok"), Step("complete_ok")),
+    ),
+    faults=(Fault("zombie", 0, 0), Fault("kill_in_commit", 1, 0)),
+)
 
 
 def test_concurrent_scenarios_without_faults(scenario_server, props) -> None:
     stats: Counter[str] = Counter()
 
-    @props.settings(ci_examples=15)
+    @props.settings(ci_examples=25)
     @given(scenarios(min_workers=2, max_workers=8, faults=False))
     def run(scenario: Scenario) -> None:
         play(scenario_server, scenario, stats)
         bar.advance(f"{stats['faults']} faults")
 
-    with props.progress("no faults", props.settings(15).max_examples) as bar:
+    with props.progress("no faults", props.settings(25).max_examples) as bar:
         run()
     assert stats["scenarios"] >= 10
     assert stats["event:completed"] > 0 and stats["claim:ok"] > 0
@@ -46,14 +55,15 @@ def test_concurrent_scenarios_without_faults(scenario_server, props) -> None:
 def test_concurrent_scenarios_with_faults(scenario_server, props) -> None:
     stats: Counter[str] = Counter()
 
-    @props.settings(ci_examples=40)
+    @props.settings(ci_examples=80)
     @given(scenarios(min_workers=2, max_workers=16 if props.soak else 8, restart=False))
     @example(SIXTEEN)
+    @example(RESCUE)
     def run(scenario: Scenario) -> None:
         play(scenario_server, scenario, stats)
         bar.advance(f"{stats['faults']} faults")
 
-    with props.progress("faults", props.settings(40).max_examples) as bar:
+    with props.progress("faults", props.settings(80).max_examples) as bar:
         run()
     assert stats["faults"] > stats["scenarios"]  # more than one fault per run on average
     # the dangerous paths were taken, not only the happy one
@@ -66,13 +76,13 @@ def test_concurrent_scenarios_with_faults(scenario_server, props) -> None:
 def test_scenarios_with_server_restart(scenario_server, props) -> None:
     stats: Counter[str] = Counter()
 
-    @props.settings(ci_examples=6)
+    @props.settings(ci_examples=15)
     @given(scenarios(min_workers=2, max_workers=8, require=("restart",)))
     def run(scenario: Scenario) -> None:
         play(scenario_server, scenario, stats)
         bar.advance(f"{stats['fault:restart']} restarts")
 
-    with props.progress("restart", props.settings(6).max_examples) as bar:
+    with props.progress("restart", props.settings(15).max_examples) as bar:
         run()
     assert stats["fault:restart"] >= 1
     assert scenario_server.restarts >= 1

@@ -99,10 +99,20 @@ class Killer:
                 try:
                     if self._conn is None or self._conn.closed:
                         self._conn = connect_retry(self.dsn)
-                    row = self._conn.execute(
-                        "SELECT pg_terminate_backend(%s, 1000)", (pid,)
-                    ).fetchone()
-                    return bool(row and row[0])
+                    row = self._conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+                    if not (row and row[0]):
+                        return False
+                    # pg_terminate_backend(pid, timeout) polls in 100 ms steps: poll faster
+                    deadline = time.monotonic() + 1.0
+                    while time.monotonic() < deadline:
+                        gone = self._conn.execute(
+                            "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = %s)",
+                            (pid,),
+                        ).fetchone()
+                        if gone and gone[0]:
+                            break
+                        time.sleep(0.0005)
+                    return True
                 except psycopg.Error:
                     with contextlib.suppress(Exception):
                         if self._conn is not None:
@@ -175,16 +185,17 @@ class Listener:
                 with contextlib.suppress(Exception):
                     conn.close()
 
-    def settle(self, expected: int, timeout: float = 1.0) -> None:
-        """Wait until ``expected`` payloads arrived, or nothing arrived for a while."""
+    def settle(self, expected: int, timeout: float = 2.0) -> None:
+        """Wait until ``expected`` payloads arrived (at most ``timeout`` s); when the
+        connection was lost some never will, so then only until nothing arrived for 30 ms."""
         deadline = time.monotonic() + timeout
         last, quiet_since = -1, time.monotonic()
         while time.monotonic() < deadline and len(self.payloads) < expected:
             if len(self.payloads) != last:
                 last, quiet_since = len(self.payloads), time.monotonic()
-            elif time.monotonic() - quiet_since > 0.15:
+            elif not self.gapless and time.monotonic() - quiet_since > 0.03:
                 break
-            time.sleep(0.005)
+            time.sleep(0.002)
 
     def stop(self) -> None:
         self._stop.set()

@@ -71,9 +71,8 @@ class _Worker:
                 skew = float(f.arg)
             else:
                 self.at.setdefault(f.step, []).append(f)
-        self.s = Session(f"w{index}", env.dsn, env.h, env.clock, skew)
-        if skew:
-            env.log.add("skew")
+        self.skew = skew
+        self.s: Session = None  # type: ignore[assignment]  # connected in run()
         self.held: dict[str, Any] | None = None
         self.timeouts: list[Fault] = []
         self.rng = random.Random(index)
@@ -84,6 +83,15 @@ class _Worker:
 
     def run(self, barrier: threading.Barrier) -> None:
         try:
+            try:  # connect in parallel with the other workers, then wait for all
+                self.s = Session(
+                    f"w{self.index}", self.env.dsn, self.env.h, self.env.clock, self.skew
+                )
+            except Exception:
+                barrier.abort()
+                raise
+            if self.skew:
+                self.env.log.add("skew")
             barrier.wait(30)
             armed: dict[str, Fault] = {}  # a fault fires on the first step it applies to
             for i, step in enumerate(self.program):
@@ -103,7 +111,8 @@ class _Worker:
         except Exception as exc:  # a runner bug must surface, not hang the run
             self.env.errors.append(f"w{self.index}: {type(exc).__name__}: {exc}")
         finally:
-            self.s.close()
+            if self.s is not None:
+                self.s.close()
 
     def _timeout(self, fault: Fault) -> None:
         self.timeouts.append(fault)
