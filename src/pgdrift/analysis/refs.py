@@ -13,7 +13,7 @@ from sqlglot import exp
 from pgdrift.analysis.env import Env, Finding, Variable
 from pgdrift.analysis.extensions import extension_provides
 from pgdrift.analysis.functions import EXTENSION_TYPES, check_call, is_builtin_type
-from pgdrift.analysis.scopes import Scope, Source, allowed_values
+from pgdrift.analysis.scopes import SYSTEM_COLUMNS, Scope, Source, allowed_values
 from pgdrift.analysis.suggest import closest, did_you_mean
 from pgdrift.catalog.model import Relation
 from pgdrift.rules.pgd101_unknown_column import UnknownColumn
@@ -48,6 +48,9 @@ def fold_opt(ident: Any) -> str | None:
 
 # What a resolved column reference is known to be: (type, allowed literal values)
 ColInfo = tuple[str | None, tuple[str, ...] | None]
+
+
+_SYSTEM_FIELD_TYPES = dict(SYSTEM_COLUMNS)
 
 
 class RefWalker:
@@ -415,6 +418,9 @@ class RefWalker:
                         self.catalog, self.search_path, col.type
                     )
             self.col_info[id(node)] = (types[idx] if types and idx < len(types) else None, allowed)
+            return
+        if name in _SYSTEM_FIELD_TYPES:  # PL/pgSQL reads rec.xmin, OLD.ctid… off any record
+            self.col_info[id(node)] = (_SYSTEM_FIELD_TYPES[name], None)
             return
         where = f" ({relation})" if relation else ""
         self.report(
