@@ -704,6 +704,13 @@ class _Statement:
             )
             self._neutralise(ref.start, ref.end)
             return True
+        if m and ref is not None:
+            # (composite_column).missing_field: point at the whole selection, as check does
+            span = self._field_selection(ref)
+            if span is not None:
+                self._add("PGD101", msg, span[0], span[1])
+                self._neutralise(*span)
+                return True
         m = _RE_TARGET.search(msg)
         if m and pos is not None:
             return self._undefined_target(m.group(1), m.group(2), msg, pos)
@@ -716,6 +723,21 @@ class _Statement:
             self._neutralise(ref.start, ref.end)
             return True
         return False
+
+    def _field_selection(self, ref: _Ref) -> tuple[int, int] | None:
+        """The span of ``(ref).field`` around ``ref``, if that is how it is written."""
+        p = self.parsed
+        if p is None:
+            return None
+        toks = p.tokens
+        for i, tok in enumerate(toks):
+            if tok[0] == ref.start:
+                j = i + 2 * len(ref.fields) - 1  # the token after the reference
+                ok = i > 0 and toks[i - 1][2] == "ASCII_40" and j + 2 < len(toks)
+                if ok and toks[j][2] == "ASCII_41" and toks[j + 1][2] == "ASCII_46":
+                    return toks[i - 1][0], toks[j + 2][1]
+                return None
+        return None
 
     def _candidates(self, ref: _Ref) -> list[str]:
         p = self.parsed
