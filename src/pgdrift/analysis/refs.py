@@ -51,6 +51,7 @@ ColInfo = tuple[str | None, tuple[str, ...] | None]
 
 
 _SYSTEM_FIELD_TYPES = dict(SYSTEM_COLUMNS)
+_ARRAY_QUANTIFIERS = frozenset({"all", "any", "some"})  # reserved words, never functions
 
 
 class RefWalker:
@@ -469,6 +470,8 @@ class RefWalker:
 
     def call(self, node: exp.Anonymous, schema: str | None, span_node: exp.Expr) -> None:
         name = node.name.lower() if not _quoted_name(node) else node.name
+        if name in _ARRAY_QUANTIFIERS and not _quoted_name(node) and schema is None:
+            return  # x > ALL (array), x = SOME (array): sqlglot's call of a keyword
         problem = check_call(self.catalog, self.search_path, name, schema, len(node.expressions))
         if problem is None:
             return
