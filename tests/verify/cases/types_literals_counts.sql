@@ -1,0 +1,16 @@
+CREATE TYPE job_state AS ENUM ('queued', 'running', 'done');
+CREATE TYPE address AS (street text, city text);
+CREATE TABLE jobs (id bigint PRIMARY KEY, state job_state NOT NULL DEFAULT 'queued', idx int,
+  home address);
+
+CREATE FUNCTION finish(p_id bigint) RETURNS void LANGUAGE sql AS $$
+    UPDATE jobs SET state = 'done'::job_state WHERE id = p_id;
+    UPDATE jobs SET state = 'done'::job_stat WHERE id = p_id;       -- expect: PGD110@37
+    UPDATE jobs SET state = 'finished'::job_state WHERE id = p_id;  -- expect: PGD107@29
+$$;
+
+CREATE FUNCTION add(p_id bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO jobs (id, idx) VALUES (p_id);                    -- expect: PGD109
+    PERFORM (j.home).town, (j.office).city FROM jobs j;          -- expect: PGD101@13 PGD101@29
+END $$;
