@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -346,14 +348,32 @@ def _check_units(
     workers = jobs if jobs > 0 else _cores()
     # every worker gets at least half a threshold's worth of units
     workers = min(workers, max(1, 2 * len(units) // PARALLEL_MIN_UNITS))
-    if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
-        return _parallel(sqlfiles, catalogs, units, search_path, workers, progress)
-    out = []
-    for n, unit in enumerate(units):
-        out.append(_one(sqlfiles, catalogs, unit, search_path))
-        if progress is not None:
-            progress(n + 1, len(units), sqlfiles[unit.file].source.path)
-    return out
+    if units:
+        # Imported here, once: forked workers inherit it instead of each importing
+        # sqlglot and the resolver again (~0.25 s of CPU per worker).
+        import pgdrift.analysis.resolve  # noqa: F401
+    with _collector_paused():
+        if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
+            return _parallel(sqlfiles, catalogs, units, search_path, workers, progress)
+        out = []
+        for n, unit in enumerate(units):
+            out.append(_one(sqlfiles, catalogs, unit, search_path))
+            if progress is not None:
+                progress(n + 1, len(units), sqlfiles[unit.file].source.path)
+        return out
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Any:
+    """Freeze what exists now -- the catalogs and the parsed files, never garbage during
+    the check -- so that the collections the check's parse trees set off do not walk it
+    again and again (measured: 2.55 -> 1.85 s of CPU for 2,000 functions on one core), and
+    forked workers do not copy its pages by touching it. Unfrozen afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _cores() -> int:
