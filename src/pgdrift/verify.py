@@ -403,7 +403,7 @@ def _token_end(text: str, at: int, limit: int) -> int:
 
 
 def _failure_diagnostic(sf: SqlFile, fail: _Failure, context: str | None) -> Diagnostic:
-    from pgdrift.harness.pgverdict import code_for
+    from pgdrift.harness.pgtext import code_for
     from pgdrift.rules import load_all
 
     code = code_for(fail.sqlstate, fail.message) or "PGD003"

@@ -28,15 +28,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from pglast import ast, parse_sql
-from pglast.parser import ParseError, scan
+from pglast import ast
 
 from pgdrift.analysis.env import Env, Finding, Resolution, Variable
 from pgdrift.analysis.suggest import did_you_mean
+from pgdrift.harness.pgtext import (
+    COUNT_MESSAGES,
+    Ref,
+    Text,
+    assignment_operator,
+    nth_token_start,
+    parse_refs,
+    qualified,
+    quote_ident,
+    span_tokens,
+)
 
 _PREPARABLE = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 _UNTYPED = {"record", "trigger", "event_trigger", "void", "unknown", "cstring", "internal"}
@@ -48,196 +58,12 @@ _RE_TARGET = re.compile(r'column "(.+)" of relation "(.+)" does not exist')
 _RE_COLUMN = re.compile(r'column (?:"(.+)"|(\S+)) does not exist')
 _RE_MISSING_FROM = re.compile(r'missing FROM-clause entry for table "(.+)"')
 _RE_USING = re.compile(r'column "(.+)" specified in USING clause does not exist')
-_COUNT_MESSAGES = (
-    "has more target columns than expressions",
-    "has more expressions than target columns",
-    "number of columns does not match number of values",
-    "must have the same number of columns",
-    "columns available but",
-    "source for a multiple-column UPDATE item must be",
-)
-
-
-def code_for(sqlstate: str, message: str) -> str | None:
-    """The pgdrift rule for a Postgres error that names a reference problem, else None.
-
-    Shared by ``verify``'s loader and the resolver so that both speak check's codes."""
-    if any(m in message for m in _COUNT_MESSAGES):
-        return "PGD109"
-    if sqlstate == "42601":
-        return "PGD001"
-    if sqlstate == "42704" and message.startswith("type "):
-        return "PGD110"
-    if sqlstate == "23514" or (
-        sqlstate == "22P02" and message.startswith("invalid input value for enum")
-    ):
-        return "PGD107"
-    return {
-        "42703": "PGD101",
-        "42P01": "PGD102",
-        "42883": "PGD104",
-        "42702": "PGD105",
-        "42712": "PGD105",
-    }.get(sqlstate)
 
 
 def _rule(code: str) -> Any:
     from pgdrift.rules import load_all
 
     return load_all()[code]
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qualified(relation: str) -> str:
-    schema, _, name = relation.partition(".")
-    return f"{quote_ident(schema)}.{quote_ident(name)}" if name else quote_ident(schema)
-
-
-# -- the text being prepared -------------------------------------------------------------
-
-
-@dataclass
-class _Text:
-    """A base SQL string with non-overlapping replacements; maps rendered offsets back."""
-
-    base: str
-    edits: list[tuple[int, int, str]] = field(default_factory=list)
-
-    def replace(self, start: int, end: int, text: str) -> None:
-        self.edits = [e for e in self.edits if e[1] <= start or e[0] >= end]
-        self.edits.append((start, end, text))
-        self.edits.sort()
-
-    def remove(self, start: int) -> tuple[int, int, str] | None:
-        for e in self.edits:
-            if e[0] == start:
-                self.edits.remove(e)
-                return e
-        return None
-
-    def render(self) -> str:
-        out, pos = [], 0
-        for s, e, t in self.edits:
-            out.append(self.base[pos:s])
-            out.append(t)
-            pos = e
-        out.append(self.base[pos:])
-        return "".join(out)
-
-    def to_base(self, offset: int) -> int:
-        shift = 0
-        for s, e, t in self.edits:
-            if offset < s + shift:
-                break
-            if offset < s + shift + len(t):
-                return s
-            shift += len(t) - (e - s)
-        return max(0, min(offset - shift, len(self.base)))
-
-
-@dataclass
-class _Ref:
-    """A ColumnRef in the base text: ``fields`` folded, ``[start, end)`` its span."""
-
-    start: int
-    end: int
-    fields: tuple[str, ...]
-    name_end: int = 0  # end of the variable part when it names a variable
-    var: Variable | None = None
-    field_of_record: str | None = None
-    param: int | None = None  # our parameter number when substituted
-
-
-@dataclass
-class _Parsed:
-    node: Any
-    tokens: list[tuple[int, int, str]]
-    refs: list[_Ref]
-    params: list[tuple[int, int, int]]  # ($n number, start, end)
-    ranges: list[tuple[int, int, str | None, str]]  # RangeVar spans: (start, end, alias, name)
-    calls: list[tuple[int, int, tuple[str, ...], int]]  # FuncCall: span, name, nargs
-
-
-def _tokens(sql: str) -> list[tuple[int, int, str]]:
-    try:
-        return [(t.start, t.end + 1, t.name) for t in scan(sql)]
-    except ParseError:
-        return []
-
-
-def _span_tokens(tokens: list[tuple[int, int, str]], start: int, count: int) -> int:
-    for i, tok in enumerate(tokens):
-        if tok[0] == start:
-            last = tokens[min(i + count - 1, len(tokens) - 1)]
-            return last[1]
-    return start + 1
-
-
-def _call_end(tokens: list[tuple[int, int, str]], start: int) -> int:
-    depth = 0
-    for tok in tokens:
-        if tok[0] < start:
-            continue
-        if tok[2] == "ASCII_40":
-            depth += 1
-        elif tok[2] == "ASCII_41":
-            depth -= 1
-            if depth == 0:
-                return tok[1]
-    return start + 1
-
-
-def _walk(node: Any, visit: Callable[[Any], None]) -> None:
-    if isinstance(node, ast.Node):
-        visit(node)
-        for name in getattr(node, "__slots__", ()):
-            _walk(getattr(node, name, None), visit)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _walk(item, visit)
-
-
-def _parse(sql: str) -> _Parsed | None:
-    try:
-        stmts = parse_sql(sql)
-    except ParseError:
-        return None
-    if len(stmts) != 1:
-        return None
-    node = stmts[0].stmt
-    tokens = _tokens(sql)
-    parsed = _Parsed(node, tokens, [], [], [], [])
-
-    def visit(node: Any) -> None:
-        n: Any = node  # pglast nodes; branch on the class name to keep attributes loose
-        kind = type(n).__name__
-        loc = getattr(n, "location", None)
-        if not isinstance(loc, int) or loc < 0:
-            return
-        if kind == "ColumnRef":
-            fields = tuple(str(f.sval) if isinstance(f, ast.String) else "*" for f in n.fields)
-            end = _span_tokens(tokens, loc, 2 * len(fields) - 1)
-            parsed.refs.append(_Ref(loc, end, fields))
-        elif kind == "ParamRef":
-            parsed.params.append((n.number, loc, _span_tokens(tokens, loc, 1)))
-        elif kind == "RangeVar":
-            count = 3 if n.schemaname else 1
-            alias = n.alias.aliasname if n.alias is not None else None
-            parsed.ranges.append((loc, _span_tokens(tokens, loc, count), alias, n.relname))
-        elif kind == "FuncCall":
-            name = tuple(str(f.sval) for f in n.funcname if isinstance(f, ast.String))
-            nargs = len(n.args or ()) if not n.agg_star else 0
-            parsed.calls.append((loc, _call_end(tokens, loc), name, nargs))
-
-    _walk(node, visit)
-    parsed.refs.sort(key=lambda r: r.start)
-    return parsed
-
-
-# -- the resolver ------------------------------------------------------------------------
 
 
 @dataclass
@@ -293,7 +119,7 @@ class PgResolver:
 
     def _composite(self, var: Variable) -> str | None:
         if var.relation:
-            name = _qualified(var.relation)
+            name = qualified(var.relation)
             return name if self._type_ok(name) else None
         if not var.fields:
             return None
@@ -356,15 +182,15 @@ class _Statement:
         self.neutral = 0  # references replaced or columns added so far
         self.using_names: set[str] = set()  # columns of a neutralised JOIN … USING
         base, self._to_text = self._base()
-        self.t = _Text(base)
-        self.parsed = _parse(base)
+        self.t = Text(base)
+        self.parsed = parse_refs(base)
 
     def _base(self) -> tuple[str, Callable[[int], int]]:
         text = self.text
         if self.mode == "expression":
             return "SELECT " + text, lambda b: max(b - 7, 0)
         if self.mode == "assignment":
-            op = _assignment_operator(text)
+            op = assignment_operator(text)
             if op is not None:
                 s, e = op
                 base = "SELECT " + text[:s] + ", " + text[e:]
@@ -449,11 +275,11 @@ class _Statement:
             return None, 0  # scalar.x: a table column, not the variable
         return var, 1
 
-    def _substitute(self, ref: _Ref, var: Variable, used: int) -> None:
+    def _substitute(self, ref: Ref, var: Variable, used: int) -> None:
         p = self.parsed
         assert p is not None
         typ = self.r._param_type(var)
-        name_end = _span_tokens(p.tokens, ref.start, 2 * used - 1)
+        name_end = span_tokens(p.tokens, ref.start, 2 * used - 1)
         ref.var = var
         ref.name_end = name_end
         if len(ref.fields) > used and ref.fields[used] != "*":
@@ -501,7 +327,7 @@ class _Statement:
         if not any(f.start == s and f.rule.code == code for f in self.findings):
             self.findings.append(Finding(_rule(code), message, s, e, help))
 
-    def _ref_at(self, pos: int | None) -> _Ref | None:
+    def _ref_at(self, pos: int | None) -> Ref | None:
         if pos is None or self.parsed is None:
             return None
         for ref in self.parsed.refs:
@@ -533,13 +359,13 @@ class _Statement:
                     self.t.replace(start, end, "NULL::text")
                     return True
             return False
-        if any(m in msg for m in _COUNT_MESSAGES):
+        if any(m in msg for m in COUNT_MESSAGES):
             if not self._neutralised() and pos is not None:
                 self._add(
                     "PGD109",
                     msg,
                     pos,
-                    _span_tokens(self.parsed.tokens, pos, 1) if self.parsed else pos + 1,
+                    span_tokens(self.parsed.tokens, pos, 1) if self.parsed else pos + 1,
                 )
             return False
         if state == "42601":
@@ -569,11 +395,11 @@ class _Statement:
             self.types = [None] * len(self.types)
             return True
         if state == "42704" and msg.startswith("type ") and pos is not None and self.parsed:
-            self._add("PGD110", msg, pos, _span_tokens(self.parsed.tokens, pos, 1))
+            self._add("PGD110", msg, pos, span_tokens(self.parsed.tokens, pos, 1))
             return False
         if state == "22P02" and msg.startswith("invalid input value for enum") and pos is not None:
             if self.parsed:
-                self._add("PGD107", msg, pos, _span_tokens(self.parsed.tokens, pos, 1))
+                self._add("PGD107", msg, pos, span_tokens(self.parsed.tokens, pos, 1))
             return False
         return False  # a type error or something else check does not judge
 
@@ -590,7 +416,7 @@ class _Statement:
             pos = self._using_name(m.group(1))
             if pos is None:
                 return False
-        self._add("PGD101", msg, pos, _span_tokens(p.tokens, pos, 1))
+        self._add("PGD101", msg, pos, span_tokens(p.tokens, pos, 1))
         using = open_ = close = None
         for i, (start, _end, name) in enumerate(p.tokens):
             if start > pos:
@@ -673,7 +499,7 @@ class _Statement:
                 break
         target = self._target_relation()
         cols = self.r.columns_of(target) if target else ()
-        self._add("PGD101", msg, pos, _span_tokens(p.tokens, pos, 1), did_you_mean(name, cols))
+        self._add("PGD101", msg, pos, span_tokens(p.tokens, pos, 1), did_you_mean(name, cols))
         row = None
         if target is not None:
             row = self.r.conn.execute(
@@ -724,7 +550,7 @@ class _Statement:
             return True
         return False
 
-    def _field_selection(self, ref: _Ref) -> tuple[int, int] | None:
+    def _field_selection(self, ref: Ref) -> tuple[int, int] | None:
         """The span of ``(ref).field`` around ``ref``, if that is how it is written."""
         p = self.parsed
         if p is None:
@@ -739,7 +565,7 @@ class _Statement:
                 return None
         return None
 
-    def _candidates(self, ref: _Ref) -> list[str]:
+    def _candidates(self, ref: Ref) -> list[str]:
         p = self.parsed
         if p is None:
             return []
@@ -762,7 +588,7 @@ class _Statement:
     def _undefined_target(self, column: str, relname: str, msg: str, pos: int) -> bool:
         p = self.parsed
         assert p is not None
-        end = _span_tokens(p.tokens, pos, 1)
+        end = span_tokens(p.tokens, pos, 1)
         target = self._target_relation()
         cols = self.r.columns_of(target) if target else ()
         self._add("PGD101", msg, pos, end, did_you_mean(column, cols))
@@ -822,7 +648,7 @@ class _Statement:
                     return False  # it exists with that many arguments: a type question
                 name_start = start
                 if len(name) > 1:  # point at the function's own name, as check does
-                    name_start = _nth_token_start(p.tokens, start, 2 * len(name) - 2)
+                    name_start = nth_token_start(p.tokens, start, 2 * len(name) - 2)
                 self._add(verdict[0], verdict[1], name_start, end)
                 self._neutralise(start, end)
                 return True
@@ -947,23 +773,3 @@ class _Statement:
             sql = sql.rstrip().rstrip(";") + " WITH NO DATA"
         self.r._try(sql)
         return Resolution()
-
-
-def _nth_token_start(tokens: list[tuple[int, int, str]], start: int, n: int) -> int:
-    for i, tok in enumerate(tokens):
-        if tok[0] == start:
-            return tokens[min(i + n, len(tokens) - 1)][0]
-    return start
-
-
-def _assignment_operator(text: str) -> tuple[int, int] | None:
-    """The span of ``:=`` (or ``=``) in ``target := expr`` at bracket depth 0."""
-    depth = 0
-    for start, end, name in _tokens(text):
-        if name in ("ASCII_40", "ASCII_91"):
-            depth += 1
-        elif name in ("ASCII_41", "ASCII_93"):
-            depth -= 1
-        elif depth == 0 and name in ("COLON_EQUALS", "ASCII_61"):
-            return start, end
-    return None
