@@ -615,6 +615,8 @@ class RefWalker:
                     types.extend(var.field_types or (None,) * len(var.fields))
                     continue
                 return None, None
+            if isinstance(item, exp.Dot) and isinstance(item.expression, exp.Star):
+                return None, None  # (composite_expr).*: as many columns as its fields
             names.append(_output_name(item))
             types.append(self.output_type(item))
         return tuple(names), tuple(types)

@@ -91,7 +91,7 @@ def split_file(source: SourceFile) -> SqlFile:
     and are skipped, as psql does before the server sees the text.
     """
     result = SqlFile(source)
-    text = result.text = _without_psql_commands(source.text)
+    text = result.text = _without_extension_placeholders(_without_psql_commands(source.text))
     try:
         raws = parser.parse_sql(text)
     except parser.ParseError:
@@ -102,6 +102,24 @@ def split_file(source: SourceFile) -> SqlFile:
         length = raw.stmt_len or (len(text) - begin)
         _add_statement(result, raw, begin, begin + length)
     return result
+
+
+_EXT_PLACEHOLDER = re.compile(r"@extschema(?::([A-Za-z_][\w$]*))?@|@extowner@")
+
+
+def _without_extension_placeholders(text: str) -> str:
+    """Extension scripts name their schema ``@extschema@`` (``@extschema:other@`` for another
+    extension's, ``@extowner@`` for the owner); CREATE EXTENSION substitutes them before the
+    server parses the text. Each becomes an identifier padded with blanks (``@extschema@`` ->
+    ``extschema  ``; ``schema  .name`` is valid SQL): same length, same offsets."""
+    if "@ext" not in text:
+        return text
+
+    def name(m: re.Match[str]) -> str:
+        word = m.group(1) or m.group()[1:-1].partition(":")[0]
+        return word.ljust(len(m.group()))
+
+    return _EXT_PLACEHOLDER.sub(name, text)
 
 
 def _without_psql_commands(text: str) -> str:
