@@ -56,6 +56,9 @@ class Env:
     # The body's `#variable_conflict` option: "error" (default), "use_variable" (a name that
     # is a variable is the variable), "use_column" (a column wins, as in LANGUAGE sql).
     variable_conflict: str = "error"
+    # The body changes its own search_path at run time (set_config('search_path', …) or
+    # SET search_path): unqualified names not found may live in a schema added then.
+    dynamic_search_path: bool = False
 
     def lookup_variable(self, name: str) -> Variable | None:
         return self.variables.get(name)

@@ -50,6 +50,9 @@ _ALIAS = re.compile(
     r'(?<![\w$])("[^"]+"|[A-Za-z_]\w*)\s+alias\s+for\s+(\$\d+|"[^"]+"|[A-Za-z_]\w*)',
     re.IGNORECASE,
 )
+_SETS_SEARCH_PATH = re.compile(
+    r"'search_path'|\bset\s+(?:local\s+|session\s+)?search_path\b", re.IGNORECASE
+)
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
@@ -133,6 +136,7 @@ class _Walker(DeclarationsMixin):
         m = _VARIABLE_CONFLICT.search(fn.body)
         if m:
             self.env.variable_conflict = m.group(1).lower()
+        self.env.dynamic_search_path = _SETS_SEARCH_PATH.search(fn.body) is not None
         self._pos = 0
         self._block_decls: dict[int, list[int]] = {}
         self._excluded: set[int] = set()

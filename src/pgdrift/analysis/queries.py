@@ -431,6 +431,8 @@ class QueryWalker(RefWalker):
         system = ("pg_catalog", "information_schema", "pg_temp")
         if schema is not None and schema not in self.catalog.schemas and schema not in system:
             return  # a schema pgdrift has never seen: cannot know
+        if schema is None and self.env.dynamic_search_path:
+            return  # the body sets its search_path at run time: cannot know
         qual = f"{schema}.{name}" if schema else name
         pool = [r[1] for r in self.catalog.relations if schema is None or r[0] == schema]
         pool.extend(self.env.temp_relations)

@@ -475,6 +475,8 @@ class RefWalker:
         problem = check_call(self.catalog, self.search_path, name, schema, len(node.expressions))
         if problem is None:
             return
+        if problem.kind == "unknown" and schema is None and self.env.dynamic_search_path:
+            return  # the body sets its search_path at run time: cannot know
         rule = UnknownFunction if problem.kind == "unknown" else WrongArgumentCount
         self.report(rule, problem.message, self._call_span(node, span_node), problem.help)
 
