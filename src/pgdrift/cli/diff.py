@@ -8,16 +8,6 @@ from typing import Any
 
 import click
 
-from pgdrift.catalog.diff import diff_catalogs
-from pgdrift.catalog.live import (
-    LiveError,
-    catalog_from_live_with_diagnostics,
-    connect,
-    introspect,
-    masked,
-    resolve_dsn,
-)
-from pgdrift.catalog.snapshot import BackgroundRead, snapshot_files
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import (
     exit_code,
@@ -63,6 +53,7 @@ def diff_command(
 ) -> None:
     """Compare the snapshot (SCHEMA_DIR, default `schema` in [tool.pgdrift] or
     expected_schema/) with the live database, structurally. Exit 1 on drift."""
+    from pgdrift.catalog.live import masked, resolve_dsn
     from pgdrift.cli.check import build_config
 
     overrides: dict[str, Any] = {
@@ -91,6 +82,14 @@ def _diff(
     ignore_objects: tuple[str, ...],
     quiet: bool,
 ) -> int:
+    from pgdrift.catalog.diff import diff_catalogs
+    from pgdrift.catalog.live import (
+        LiveError,
+        catalog_from_live_with_diagnostics,
+        connect,
+        introspect,
+    )
+    from pgdrift.catalog.snapshot import BackgroundRead, snapshot_files
     from pgdrift.report import render
 
     directory = Path(schema_dir or config.schema or "expected_schema")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from pgdrift.catalog.live import LiveError, connect, introspect, masked, resolve_dsn
-from pgdrift.catalog.snapshot import SnapshotDirError, write_snapshot
 from pgdrift.cli.base import cli
 from pgdrift.cli.output import EXIT_CLEAN, fail, internal_error, warn
 
 
 def _masked_internal_error(exc: BaseException, dsn: str) -> None:
+    from pgdrift.catalog.live import masked
+
     internal_error(masked(exc, dsn))
 
 
@@ -58,6 +58,8 @@ def snapshot_command(
 ) -> None:
     """Write the live database's schema as canonical SQL DDL, one file per object
     (expected_schema/<schema>/<object>.sql). Read-only; files of dropped objects are removed."""
+    from pgdrift.catalog.live import LiveError, connect, introspect, resolve_dsn
+    from pgdrift.catalog.snapshot import SnapshotDirError, write_snapshot
     from pgdrift.cli.check import build_config
 
     config = build_config(config_file, {"dsn": dsn, **_NO_EXTEND})

@@ -6,15 +6,8 @@ import logging
 import sys
 
 import click
-import psycopg
 
 from pgdrift.cli.base import cli
-from pgdrift.harness.queue_worker import (
-    WorkerConfig,
-    load_handler,
-    run_pool,
-    simulated_handler,
-)
 
 
 @cli.command()
@@ -83,6 +76,15 @@ def worker(
     Wakes on LISTEN/NOTIFY and falls back to polling. Exit code 0 after a clean stop,
     2 when the worker cannot start (bad handler, bad options, database unreachable).
     """
+    import psycopg
+
+    from pgdrift.harness.queue_worker import (
+        WorkerConfig,
+        load_handler,
+        run_pool,
+        simulated_handler,
+    )
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
