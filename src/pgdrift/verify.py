@@ -61,6 +61,8 @@ class VerifyResult:
     server: str = ""  # "PostgreSQL 15.18 (local)"
     # objects whose CREATE failed -> (path, offset) of that statement
     failed_objects: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # the snapshot loaded before the files (--schema): part of the catalog the walker uses
+    schema_sources: list[SourceFile] = field(default_factory=list)
     # the search_path in force at each statement, by (path, statement index)
     paths: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
@@ -83,18 +85,22 @@ def verify_paths(
     server: Any = None,
     server_options: Any = None,
     progress: Callable[[int, int, str], Any] | None = None,
+    load_schema: bool = False,
 ) -> VerifyResult:
     """Verify the ``*.sql`` files under ``paths`` (see the module docstring).
 
     ``server``: a running server to create the throwaway database on (default: one from
-    the harness providers, stopped afterwards). Raises ``FileNotFoundError`` for a missing
-    path and :class:`pgdrift.harness.providers.NoServerError` when no server can be had.
+    the harness providers, stopped afterwards). ``load_schema``: load ``config.schema``
+    (an ``expected_schema/`` snapshot, whose files are in no dependency order) before the
+    files; off by default, since files that build their own schema would then meet every
+    object twice. Raises ``FileNotFoundError`` for a missing path and
+    :class:`pgdrift.harness.providers.NoServerError` when no server can be had.
     """
     from pgdrift.check import collect_files
 
     files = collect_files(list(paths), config)
     sources = [SourceFile.read(f) for f in files]
-    schema_sources = _schema_sources(config)
+    schema_sources = _schema_sources(config) if load_schema else []
     own_server = server is None
     if own_server:
         from pgdrift.harness.providers import ServerOptions, start_first
@@ -132,6 +138,7 @@ def verify_sources(
 
     search_path = tuple(config.search_path) or ("public",)
     result = VerifyResult(sources={s.path: s for s in sources})
+    result.schema_sources = list(schema_sources)
     result.stats.files = len(sources)
     result.server = f"PostgreSQL {server.version} ({server.provider})"
     dbs = Databases(server)
@@ -139,8 +146,7 @@ def verify_sources(
         db = dbs.create(None)
         sqlfiles = [split_file(s) for s in sources]
         with psycopg.connect(db.dsn, autocommit=True) as conn:
-            for sf in [split_file(s) for s in schema_sources]:
-                _load(conn, sf, search_path, result)  # the base schema's failures count too
+            _load_unordered(conn, [split_file(x) for x in schema_sources], search_path, result)
             failures = [_load(conn, sf, search_path, result) for sf in sqlfiles]
         with psycopg.connect(db.dsn) as conn:
             _analyse(conn, sqlfiles, failures, search_path, result, progress)
@@ -152,6 +158,42 @@ def verify_sources(
 
 
 # -- loading ------------------------------------------------------------------------------
+
+
+def _load_unordered(
+    conn: psycopg.Connection, sqlfiles: list[SqlFile], search_path: tuple[str, ...], result: Any
+) -> None:
+    """Load a snapshot whose files are in no dependency order (a table before the function
+    its default calls…): statements that fail are retried after the others, until a round
+    makes no progress; what still fails then is reported."""
+    from pgdrift.harness.sqlload import units
+
+    pending = [(sf, unit) for sf in sqlfiles for unit in units(sf.source, sf)]
+    errors: dict[tuple[str, int], _Failure] = {}
+    while pending:
+        left = []
+        errors = {}
+        for sf, unit in pending:
+            conn.execute("SET search_path TO " + ", ".join(_quote(x) for x in search_path))
+            try:
+                conn.execute(unit.text.encode("utf-8"), prepare=False)
+            except psycopg.Error as exc:
+                d = exc.diag
+                at = unit.start
+                if d.statement_position and str(d.statement_position).isdigit():
+                    at = unit.start + int(d.statement_position) - 1
+                errors[(sf.source.path, unit.start)] = _Failure(
+                    d.sqlstate or "", d.message_primary or str(exc), at, unit.end
+                )
+                left.append((sf, unit))
+        if len(left) == len(pending):
+            break
+        pending = left
+    for sf, unit in pending:
+        fail = errors[(sf.source.path, unit.start)]
+        fail.end = _token_end(sf.source.text, fail.start, unit.end)
+        result.sources[sf.source.path] = sf.source
+        result.diagnostics.append(_failure_diagnostic(sf, fail, "schema snapshot"))
 
 
 def _load(
@@ -436,7 +478,9 @@ def _analyse(
 ) -> None:
     from pgdrift.catalog.ddl import catalog_from_files
 
-    catalog, _diags = catalog_from_files([sf.source for sf in sqlfiles], search_path)
+    catalog, _diags = catalog_from_files(
+        [*result.schema_sources, *(sf.source for sf in sqlfiles)], search_path
+    )
     conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
     conn.commit()
     total = sum(len(sf.statements) for sf in sqlfiles)

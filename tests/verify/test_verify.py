@@ -240,3 +240,30 @@ END $$;
     result = verify(sql)
     assert where(result) == [("PGD102", 9, 32)]
     assert result.stats.statements == 2
+
+
+def test_schema_snapshot_loaded_first_in_any_order(tmp_path: Path, pgdrift_server) -> None:
+    from pgdrift.config import Config
+    from pgdrift.verify import verify_paths
+
+    snap = tmp_path / "expected_schema"
+    snap.mkdir()
+    # "a" comes first but needs the function "z" defines: loaded in rounds until it fits
+    (snap / "a_jobs.sql").write_text(
+        "CREATE TABLE jobs (id bigint PRIMARY KEY DEFAULT next_id(), status text);\n"
+    )
+    (snap / "z_next_id.sql").write_text(
+        "CREATE FUNCTION next_id() RETURNS bigint LANGUAGE sql AS $$ SELECT 1::bigint $$;\n"
+    )
+    (tmp_path / "fn.sql").write_text(
+        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\n"
+        "DECLARE v jobs%ROWTYPE;\nBEGIN\n  SELECT * INTO v FROM jobs;\n"
+        "  RETURN v.statuz;\nEND $$;\n"
+    )
+    config = Config(root=tmp_path, schema=str(snap))
+    with_schema = verify_paths(
+        [str(tmp_path / "fn.sql")], config, server=pgdrift_server, load_schema=True
+    )
+    assert where(with_schema) == [("PGD103", 5, 10)]
+    without = verify_paths([str(tmp_path / "fn.sql")], config, server=pgdrift_server)
+    assert [d.code for d in without.diagnostics] == ["PGD102"]  # jobs: not in the file

@@ -26,7 +26,10 @@ from pgdrift.config import Config
 )
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
-@click.option("--schema", help="Load this expected_schema folder first.")
+@click.option(
+    "--schema",
+    help="Load this schema snapshot folder (expected_schema/) before the files.",
+)
 @click.option("--search-path", multiple=True, help="Schemas for unqualified names (a,b,…).")
 @click.option(
     "--provider",
@@ -81,7 +84,9 @@ def verify_command(
             },
         )
         chosen = resolve_paths(paths, config)
-        code = _verify(config, chosen, providers, pg_bindir, server_dsn, quiet, no_progress)
+        code = _verify(
+            config, chosen, providers, pg_bindir, server_dsn, quiet, no_progress, schema is not None
+        )
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback to the user
@@ -97,6 +102,7 @@ def _verify(
     server_dsn: str | None,
     quiet: bool,
     no_progress: bool,
+    load_schema: bool = False,
 ) -> int:
     from pgdrift.cli.check import postprocess
     from pgdrift.harness.providers import NoServerError, ServerOptions, parse_providers
@@ -114,7 +120,11 @@ def _verify(
     try:
         with Progress("verifying", enabled=progress) as bar:
             result = verify_paths(
-                chosen, config, server_options=opts, progress=bar if bar.enabled else None
+                chosen,
+                config,
+                server_options=opts,
+                progress=bar if bar.enabled else None,
+                load_schema=load_schema,
             )  # type: ignore[arg-type]
     except NoServerError as exc:
         fail(str(exc))

@@ -60,6 +60,10 @@ _RE_MISSING_FROM = re.compile(r'missing FROM-clause entry for table "(.+)"')
 _RE_USING = re.compile(r'column "(.+)" specified in USING clause does not exist')
 
 
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _rule(code: str) -> Any:
     from pgdrift.rules import load_all
 
@@ -117,6 +121,17 @@ class PgResolver:
             self._types_ok[type_text] = err is None
         return self._types_ok[type_text]
 
+    def _is_composite(self, type_text: str) -> bool:
+        key = "composite:" + type_text
+        if key not in self._types_ok:
+            row = None
+            if self._type_ok(type_text):
+                row = self.conn.execute(
+                    f"SELECT typtype = 'c' FROM pg_type WHERE oid = {sql_literal(type_text)}::regtype"
+                ).fetchone()
+            self._types_ok[key] = bool(row and row[0])
+        return self._types_ok[key]
+
     def _composite(self, var: Variable) -> str | None:
         if var.relation:
             name = qualified(var.relation)
@@ -142,6 +157,8 @@ class PgResolver:
             return t if self._type_ok(t) else None
         if var.is_record or var.fields is not None or var.relation:
             return self._composite(var)
+        if t and self._is_composite(t):
+            return t  # a row type pgdrift's catalog did not know: the server does
         if not t or t.lower() in _UNTYPED or t.lower().startswith("any"):
             return None
         return t if self._type_ok(t) else None
@@ -271,8 +288,12 @@ class _Statement:
         var = env.variables.get(fields[0])
         if var is None:
             return None, 0
-        if len(fields) >= 2 and not (var.is_record or var.fields is not None or var.relation):
-            return None, 0  # scalar.x: a table column, not the variable
+        # var.x with a var pgdrift's catalog could not type: a row of the server's composite
+        # type, or of an unknown shape; var.x with a known scalar type: a table column
+        untyped_row = not (var.is_record or var.fields is not None or var.relation)
+        scalar = bool(var.type) and self.r._type_ok(var.type or "")
+        if len(fields) >= 2 and untyped_row and scalar and not self.r._is_composite(var.type or ""):
+            return None, 0
         return var, 1
 
     def _substitute(self, ref: Ref, var: Variable, used: int) -> None:
