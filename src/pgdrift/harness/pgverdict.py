@@ -51,6 +51,14 @@ from pgdrift.harness.pgtext import (
 _PREPARABLE = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 _UNTYPED = {"record", "trigger", "event_trigger", "void", "unknown", "cstring", "internal"}
 _MAX_ROUNDS = 64
+_SYSTEM_COLUMNS = {
+    "tableoid": "oid",
+    "cmax": "cid",
+    "xmax": "xid",
+    "cmin": "cid",
+    "xmin": "xid",
+    "ctid": "tid",
+}
 
 _RE_FIELD = re.compile(r'column "(.+)" not found in data type (.+)$')
 _RE_RECFIELD = re.compile(r'could not identify column "(.+)" in record data type')
@@ -538,6 +546,11 @@ class _Statement:
     def _undefined_column(self, msg: str, pos: int | None) -> bool:
         m = _RE_FIELD.search(msg) or _RE_RECFIELD.search(msg)
         ref = self._ref_at(pos)
+        if m and ref is not None and ref.var is not None and m.group(1) in _SYSTEM_COLUMNS:
+            # PL/pgSQL records expose the row's system columns (OLD.xmin, r.ctid…)
+            self.t.replace(ref.start, ref.end, f"NULL::{_SYSTEM_COLUMNS[m.group(1)]}")
+            self.neutral += 1
+            return True
         if m and ref is not None and ref.var is not None:
             name = m.group(1)
             var = ref.var

@@ -14,3 +14,12 @@ BEGIN
     INSERT INTO jobs (id, idx) VALUES (p_id);                    -- expect: PGD109
     PERFORM (j.home).town, (j.office).city FROM jobs j;          -- expect: PGD101@13 PGD101@29
 END $$;
+
+-- PL/pgSQL records expose the row's system columns: not errors
+CREATE FUNCTION versions(p_id bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r jobs; q record;
+BEGIN
+  SELECT * INTO r FROM jobs WHERE id = p_id;
+  SELECT j.id INTO q FROM jobs j WHERE j.id = p_id;
+  RETURN r.xmin::text || q.ctid::text || r.tableoid::regclass::text || r.stat;  -- expect: PGD103@72
+END $$;
