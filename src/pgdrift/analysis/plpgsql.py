@@ -53,6 +53,21 @@ _ALIAS = re.compile(
 _SETS_SEARCH_PATH = re.compile(
     r"'search_path'|\bset\s+(?:local\s+|session\s+)?search_path\b", re.IGNORECASE
 )
+_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_SQL_COMMENT = re.compile(r"/\*.*?\*/|--[^\n]*", re.DOTALL)
+_RENAME_TABLE = re.compile(
+    rf"\s*alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:(?P<schema>{_IDENT})\s*\.\s*)?"
+    rf"(?P<old>{_IDENT})\s+rename\s+to\s+(?P<new>{_IDENT})\s*;?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _fold_name(ident: str) -> str:
+    if ident.startswith('"'):
+        return ident[1:-1].replace('""', '"')
+    return ident.lower()
+
+
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
@@ -483,8 +498,25 @@ class _Walker(DeclarationsMixin):
         if res is not None:
             for rel in res.created_relations:
                 self.env.temp_relations[rel.name] = rel
+        self._note_rename(stmt.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query", ""))
         if stmt.get("into"):
             self._assign_target(stmt.get("target"), res, line)
+
+    def _note_rename(self, query: str) -> None:
+        """``ALTER TABLE t RENAME TO u`` in the body: later statements see ``u`` (a
+        migration's DO block rebuilding a table renames the old one, then reads it)."""
+        if "rename" not in query.lower():
+            return
+        m = _RENAME_TABLE.match(_SQL_COMMENT.sub(" ", query))
+        if m is None:
+            return
+        old_name, new_name = (_fold_name(g) for g in m.group("old", "new"))
+        schema = _fold_name(m.group("schema")) if m.group("schema") else None
+        rel = self.env.temp_relations.get(old_name) if schema is None else None
+        if rel is None:
+            rel = self.catalog.find_relation(old_name, schema, self.search_path)
+        if rel is not None:
+            self.env.temp_relations[new_name] = replace(rel, name=new_name)
 
     def _s_dynexecute(self, stmt: dict[str, Any], line: int) -> None:
         res = self._dynamic(stmt.get("query"), stmt.get("params", ()), line)

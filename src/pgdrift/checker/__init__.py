@@ -20,6 +20,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -251,6 +252,10 @@ def _build(
                 snapshot = None
                 if stmt.kind not in ("function", "trigger"):
                     relations_now = None
+            if stmt.kind == "do" and _apply_do_block_ddl(apply_statement, catalog, stmt, sql, ctx):
+                snapshot = None
+                relations_now = None
+                parts.append(stmt.text)
             if phase == "after":
                 units.append(_ddl_unit(fi, stmt.index, catalog, catalogs, ctx))
                 text = stmt.text
@@ -282,6 +287,60 @@ def _apply(apply_statement: Any, catalog: Catalog, stmt: Any, sql: SqlFile, ctx:
 
     span = sql.source.span(stmt.start, stmt.start)
     return [UnanalysedStatement.diagnostic(message, span)]
+
+
+_DDL_VERB = re.compile(r"\s*(?:create|alter|drop)\b", re.IGNORECASE)
+
+
+def _apply_do_block_ddl(
+    apply_statement: Any, catalog: Catalog, stmt: Any, sql: SqlFile, ctx: Any
+) -> bool:
+    """Apply the static DDL a DO block runs (CREATE/ALTER/DROP, in body order, whatever
+    ``IF`` branch it sits in) to the catalog: migrations guard DDL that way (``IF NOT EXISTS
+    (…) THEN ALTER TABLE … ADD COLUMN``). Diagnostics of that DDL are dropped (a guarded
+    branch may name what does not exist yet). True when anything was applied."""
+    body = stmt.body
+    if body is None or (stmt.language or "plpgsql") != "plpgsql":
+        return False
+    low = body.text.lower()
+    if "create" not in low and "alter" not in low and "drop" not in low:
+        return False
+    from pglast import parse_sql
+
+    from pgdrift.parse.plpgsql import parse_do
+
+    fn = parse_do(body.text)
+    if fn.tree is None:
+        return False
+    applied = False
+    for node in _execsql_nodes(fn.tree.get("action")):
+        query = node.get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query", "")
+        if not _DDL_VERB.match(query):
+            continue
+        try:
+            raws = parse_sql(query)
+            offset = body.file_offset(fn.locate(query, node.get("lineno")).base)
+            ctx.base_offset = offset
+            before = len(ctx.diagnostics)
+            apply_statement(catalog, raws[0], sql.source, offset, ctx=ctx)
+            del ctx.diagnostics[before:]
+            applied = True
+        except Exception:  # DDL pgdrift cannot model stays out of the catalog
+            continue
+    ctx.base_offset = 0
+    return applied
+
+
+def _execsql_nodes(node: Any) -> Any:
+    """Every ``PLpgSQL_stmt_execsql`` under ``node``, in body order."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "PLpgSQL_stmt_execsql":
+                yield value
+            yield from _execsql_nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _execsql_nodes(item)
 
 
 def _routine_key(node: Any, default_schema: str) -> tuple[str, str, int | None]:
