@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from pgdrift.analysis.dialects import builtin_call_sites, foreign_calls
@@ -101,11 +101,19 @@ def _parse(sql: str) -> _Parsed:
     return parsed
 
 
+# One tokenizer and two parsers for the run: ``sqlglot.parse`` builds new ones for every
+# statement (each reset before use, so reuse is safe in this single-threaded code).
+_POSTGRES = Dialect.get_or_raise("postgres")
+_TOKENIZER = _POSTGRES.tokenizer()
+_STRICT = _POSTGRES.parser()
+_LENIENT = _POSTGRES.parser(error_level=ErrorLevel.IGNORE)
+
+
 def _parse_once(sql: str) -> _Parsed:
     arity: list[tuple[int, int]] = []
     try:
         try:
-            trees = sqlglot.parse(sql, dialect="postgres")
+            trees = _STRICT.parse(_TOKENIZER.tokenize(sql), sql)
         except ParseError as err:
             # Argument-count validation of sqlglot's typed functions is not a syntax error:
             # parse again without validation (the built-in list judges arities).
@@ -116,7 +124,7 @@ def _parse_once(sql: str) -> _Parsed:
                 for e in err.errors
                 if _NARGS.search(e["description"]) or _MISSING.search(e["description"])
             ]
-            trees = sqlglot.parse(sql, dialect="postgres", error_level=ErrorLevel.IGNORE)
+            trees = _LENIENT.parse(_TOKENIZER.tokenize(sql), sql)
     except SqlglotError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         return _Parsed(None, f"sqlglot could not parse the statement: {first}")
