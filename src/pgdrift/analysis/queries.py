@@ -399,6 +399,11 @@ class QueryWalker(RefWalker):
             src = Source(alias_name or name, cols, types, label=f"CTE {name}")
         else:
             rel = self.find_relation(name, schema)
+            if rel is None and self._is_sequence(name, schema):
+                # SELECT last_value, is_called FROM a_sequence
+                seq = Source(alias_name or name, _SEQUENCE_COLUMNS, _SEQUENCE_TYPES)
+                seq.label = f"sequence {name}"
+                return self.apply_alias(seq, alias)
             if rel is None:
                 self.report_unknown_relation(item, name, schema, extra=tuple(ctes))
                 return Source(alias_name or name, None, schema=schema)
@@ -408,6 +413,10 @@ class QueryWalker(RefWalker):
             if alias_name is None and schema is None:
                 src.schema = rel.schema
         return self.apply_alias(src, alias)
+
+    def _is_sequence(self, name: str, schema: str | None) -> bool:
+        schemas = (schema,) if schema else self.search_path
+        return any((s, name) in self.catalog.sequences for s in schemas)
 
     def find_relation(self, name: str, schema: str | None) -> Relation | None:
         if schema is None and name in self.env.temp_relations:
@@ -615,6 +624,10 @@ class QueryWalker(RefWalker):
                 alias.this if isinstance(alias, exp.TableAlias) else alias,  # type: ignore[arg-type]
             )
         return _apply_alias_columns(src, alias)
+
+
+_SEQUENCE_COLUMNS = ("last_value", "log_cnt", "is_called")
+_SEQUENCE_TYPES: tuple[str | None, ...] = ("bigint", "bigint", "boolean")
 
 
 def _alias_node(item: exp.Expr) -> exp.Expr:

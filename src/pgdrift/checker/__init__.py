@@ -227,7 +227,8 @@ def _build(
             plain = type(stmt.node).__name__ in _PLAIN_DML or (
                 type(stmt.node).__name__ == "SelectStmt" and stmt.node.intoClause is None
             )
-            if stmt.kind in ("view", "dml", "create-as", "do"):
+            recursive_view = stmt.kind == "view" and _names_itself(stmt.node)
+            if stmt.kind in ("view", "dml", "create-as", "do") and not recursive_view:
                 at = take()
                 if stmt.kind != "create-as" or stmt.body is not None:
                     kind = {"view": "view", "do": "do", "create-as": "query"}.get(stmt.kind, "dml")
@@ -256,6 +257,8 @@ def _build(
                 snapshot = None
                 relations_now = None
                 parts.append(stmt.text)
+            if recursive_view:  # CREATE RECURSIVE VIEW v: its body reads v itself
+                units.append(Unit(fi, stmt.index, "view", take(), path=tuple(ctx.path)))
             if phase == "after":
                 units.append(_ddl_unit(fi, stmt.index, catalog, catalogs, ctx))
                 text = stmt.text
@@ -329,6 +332,17 @@ def _apply_do_block_ddl(
             continue
     ctx.base_offset = 0
     return applied
+
+
+def _names_itself(node: Any) -> bool:
+    """A view whose query is ``WITH RECURSIVE <the view's name> …`` (what the grammar makes
+    of CREATE RECURSIVE VIEW): checked after the view exists."""
+    query = getattr(node, "query", None)
+    with_clause = getattr(query, "withClause", None)
+    if with_clause is None or not with_clause.recursive:
+        return False
+    name = node.view.relname
+    return any(getattr(cte, "ctename", None) == name for cte in with_clause.ctes or ())
 
 
 def _execsql_nodes(node: Any) -> Any:
