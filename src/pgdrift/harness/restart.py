@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pgdrift.harness import launcher
@@ -79,9 +80,15 @@ def start_server_process(server: launcher.LocalServer, timeout: float = 60.0) ->
             server.record.write_text(json.dumps(data))
 
 
-def crash_restart(server: Any, mode: str = "immediate", timeout: float = 60.0) -> float:
+def crash_restart(
+    server: Any,
+    mode: str = "immediate",
+    timeout: float = 60.0,
+    on_down: Callable[[], Any] | None = None,
+) -> float:
     """Stop ``server`` with ``mode`` (default: immediate, i.e. a crash) and start it again.
 
+    ``on_down`` is called once the old postmaster has exited (before the new one starts).
     Returns the seconds the server was down. Raises :class:`RestartError` for servers
     pgdrift did not launch (a DSN or a container).
     """
@@ -89,5 +96,7 @@ def crash_restart(server: Any, mode: str = "immediate", timeout: float = 60.0) -
         raise RestartError(f"cannot restart {server!r}: not a running server pgdrift launched")
     t0 = time.perf_counter()
     stop_server_process(server, mode)
+    if on_down is not None:
+        on_down()
     start_server_process(server, timeout)
     return time.perf_counter() - t0

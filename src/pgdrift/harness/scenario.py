@@ -294,6 +294,7 @@ class Session:
         self.conn = connect_retry(dsn)
         self.pid: int | None = self.conn.info.backend_pid
         self.in_txn = False
+        self.txn_began = 0
 
     def now(self) -> datetime:
         return self.clock.now(self.skew)
@@ -324,6 +325,8 @@ class Session:
         Returns the row (or ``shape(rows)``) on ok, None otherwise. Deadlocks are retried
         once, and both attempts are in the history."""
         value = {**value, "in_txn": self.in_txn or None}
+        if self.in_txn:
+            value["txn_began"] = self.txn_began
         if retry_of is not None:
             value["retry_of"] = retry_of
         idx = self.h.invoke(self.name, f, value, pid=self.pid, vnow=now)
@@ -350,6 +353,7 @@ class Session:
         try:
             self.conn.execute(f"BEGIN {isolation}".strip())
             self.in_txn = True
+            self.txn_began = len(self.h.entries)  # where this transaction started
             return True
         except psycopg.Error:
             self.reconnect()
@@ -365,7 +369,7 @@ class Session:
     def finish(self, commit: bool, txid: int | None) -> str:
         """COMMIT (or ROLLBACK) as a recorded operation; returns ok / fail / info."""
         f = "commit" if commit else "rollback"
-        idx = self.h.invoke(self.name, f, {"txid": txid}, pid=self.pid)
+        idx = self.h.invoke(self.name, f, {"txid": txid, "txn_began": self.txn_began}, pid=self.pid)
         try:
             self.conn.execute("COMMIT" if commit else "ROLLBACK")
             self.in_txn = False

@@ -14,7 +14,7 @@ SQL (a few milliseconds with ``STRATEGY FILE_COPY``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,10 @@ class ScenarioServer:
         self._last = self.dbs.create(template or self.template)
         return self._last
 
-    def restart(self) -> float:
-        """Immediate restart (crash + crash recovery); returns the downtime in seconds."""
-        seconds = crash_restart(self.server)
+    def restart(self, on_down: Callable[[], Any] | None = None) -> float:
+        """Immediate restart (crash + crash recovery); returns the downtime in seconds.
+        ``on_down`` runs when the old server has exited."""
+        seconds = crash_restart(self.server, on_down=on_down)
         self.restarts += 1
         admin = self.dbs._admin
         self.dbs._admin = None

@@ -290,13 +290,15 @@ def run_scenario(
     scenario: Scenario,
     dsn: str,
     *,
-    restart: Callable[[], Any] | None = None,
+    restart: Callable[..., Any] | None = None,
     scale: float | None = None,
 ) -> RunResult:
     """Play ``scenario`` against the database at ``dsn`` (holding ``sql/``, no jobs yet).
 
-    ``restart`` crashes and restarts the server (for the ``restart`` fault; without it
-    that fault is skipped). Returns the history, the server state after the drain and the
+    ``restart(on_down=callback)`` crashes and restarts the server, calling ``callback``
+    once the old server is gone (for the ``restart`` fault; without it that fault is
+    skipped), e.g. :meth:`ScenarioServer.restart`. Returns the history, the server state
+    after the drain and the
     faults injected.
     """
     t0 = time.perf_counter()
@@ -326,7 +328,8 @@ def run_scenario(
     def _restart() -> None:
         idx = history.invoke("nemesis", "restart", {})
         assert restart is not None
-        restart()
+        down: list[int] = []
+        restart(on_down=lambda: down.append(len(history.entries)))
         # transaction ids are not WAL-logged until a transaction writes: ids handed out
         # before the crash and never logged are handed out again after it. The
         # end-of-recovery checkpoint records where recovery resumed numbering.
@@ -334,7 +337,7 @@ def run_scenario(
             row = conn.execute("SELECT next_xid FROM pg_control_checkpoint()").fetchone()
         epoch, _, xid = str(row[0] if row else "").partition(":")
         nxt = (int(epoch) << 32 | int(xid)) if xid else None
-        history.complete(idx, OK, {"next_txid": nxt})
+        history.complete(idx, OK, {"next_txid": nxt, "down_at": down[0] if down else idx})
 
     def _kill_listener() -> None:
         idx = history.invoke("nemesis", "kill-listener", {"pid": listener.pid})
@@ -378,8 +381,8 @@ def _forget_crashed_txids(history: History) -> None:
     """A txid seen before a restart and not below the first txid after it was never
     logged: its transaction died in the crash, and the number may now belong to another
     transaction. Such values lose their txid and are marked ``crash_lost``."""
-    restarts = [  # (index of the restart's invocation, first txid after recovery)
-        (e.invoke_index, e.value["next_txid"])
+    restarts = [  # (history length when the old server was gone, first txid after recovery)
+        (e.value.get("down_at", e.invoke_index), e.value["next_txid"])
         for e in history.entries
         if e.f == "restart" and e.type == OK and e.value.get("next_txid") is not None
     ]
@@ -389,7 +392,9 @@ def _forget_crashed_txids(history: History) -> None:
         txid = e.value.get("txid")
         if not isinstance(txid, int):
             continue
-        began = e.invoke_index if e.invoke_index is not None else e.index
+        began = e.value.get("txn_began")  # a statement or COMMIT of an explicit transaction
+        if began is None:
+            began = e.invoke_index if e.invoke_index is not None else e.index
         if any(began < at and txid >= nxt for at, nxt in restarts):
             e.value["txid"] = None
             e.value["crash_lost"] = True
