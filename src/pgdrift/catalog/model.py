@@ -283,7 +283,7 @@ class Catalog:
     ) -> Relation | None:
         if schema is not None:
             return self.relations.get((schema, name))
-        for s in ("pg_catalog", *search_path):
+        for s in _implicit_path(search_path):
             rel = self.relations.get((s, name))
             if rel is not None:
                 return rel
@@ -303,7 +303,7 @@ class Catalog:
         self, name: str, schema: str | None, search_path: Iterable[str]
     ) -> EnumType | Domain | Relation | None:
         """An enum, domain or composite (any relation's row type) by name."""
-        paths = (schema,) if schema is not None else ("pg_catalog", *search_path)
+        paths = (schema,) if schema is not None else _implicit_path(search_path)
         for s in paths:
             key = (s, name)
             if key in self.enums:
@@ -320,3 +320,11 @@ class Catalog:
     def iter_functions(self) -> Iterator[Function]:
         for fns in self.functions.values():
             yield from fns
+
+
+def _implicit_path(search_path: Iterable[str]) -> tuple[str, ...]:
+    """Where an unqualified relation or type name is looked up: the session's temporary
+    schema first and pg_catalog next, unless the search_path places them itself."""
+    path = tuple(search_path)
+    implicit = tuple(s for s in ("pg_temp", "pg_catalog") if s not in path)
+    return (*implicit, *path)
