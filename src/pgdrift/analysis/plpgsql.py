@@ -151,6 +151,8 @@ class _Walker(DeclarationsMixin):
         m = _VARIABLE_CONFLICT.search(fn.body)
         if m:
             self.env.variable_conflict = m.group(1).lower()
+        elif info.variable_conflict:  # SET plpgsql.variable_conflict = … on the routine
+            self.env.variable_conflict = info.variable_conflict
         self.env.dynamic_search_path = _SETS_SEARCH_PATH.search(fn.body) is not None
         self._pos = 0
         self._block_decls: dict[int, list[int]] = {}

@@ -31,6 +31,9 @@ class RoutineInfo:
     returns_set: bool = False
     # ``SET search_path = …`` on the routine: the body runs with it.
     search_path: tuple[str, ...] | None = None
+    # ``SET plpgsql.variable_conflict = …`` on the routine (a ``#variable_conflict`` in the
+    # body overrides it).
+    variable_conflict: str | None = None
 
     @property
     def is_trigger(self) -> bool:
@@ -91,6 +94,7 @@ def routine_info(
         nodes.append(p.argType)
     language = "sql"
     own_path: tuple[str, ...] | None = None
+    conflict: str | None = None
     for opt in node.options or ():
         if opt.defname == "language" and opt.arg is not None:
             language = str(getattr(opt.arg, "sval", "sql")).lower()
@@ -101,6 +105,14 @@ def routine_info(
         ):
             values = [getattr(getattr(a, "val", None), "sval", None) for a in opt.arg.args]
             own_path = tuple(v for v in values if v and v != "$user")
+        elif (
+            opt.defname == "set"
+            and getattr(opt.arg, "name", None) == "plpgsql.variable_conflict"
+            and opt.arg.args
+        ):
+            value = getattr(getattr(opt.arg.args[0], "val", None), "sval", None)
+            if value and value.lower() in ("error", "use_variable", "use_column"):
+                conflict = value.lower()
     return_type = None
     returns_set = False
     if node.returnType is not None:
@@ -116,6 +128,7 @@ def routine_info(
         return_type=return_type,
         returns_set=returns_set,
         search_path=own_path,
+        variable_conflict=conflict,
     )
 
 
