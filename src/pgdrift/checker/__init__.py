@@ -18,24 +18,53 @@ import copy
 import dataclasses
 import gc
 import hashlib
-import multiprocessing
+import importlib
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgdrift import __version__
-from pgdrift.catalog.model import Catalog
 from pgdrift.checker.cache import Cache
-from pgdrift.checker.ddl_refs import wants_check
-from pgdrift.checker.units import Unit, UnitResult, check_unit
 from pgdrift.config import Config
 from pgdrift.diagnostic import Diagnostic
-from pgdrift.parse.files import SqlFile, split_file
 from pgdrift.source import SourceFile
+
+if TYPE_CHECKING:  # at run time: _load()
+    from pgdrift.catalog.model import Catalog
+    from pgdrift.checker.ddl_refs import wants_check
+    from pgdrift.checker.units import Unit, UnitResult, check_unit
+    from pgdrift.parse.files import SqlFile, split_file
+
+# What only a run that is not served whole from the cache needs (the parsers, the analysis):
+# imported by _load(), so that an unchanged re-run does not pay for importing them. The
+# names are module globals once loaded (tests replace check_unit and friends).
+_LAZY = {
+    "Catalog": "pgdrift.catalog.model",
+    "wants_check": "pgdrift.checker.ddl_refs",
+    "Unit": "pgdrift.checker.units",
+    "UnitResult": "pgdrift.checker.units",
+    "check_unit": "pgdrift.checker.units",
+    "SqlFile": "pgdrift.parse.files",
+    "split_file": "pgdrift.parse.files",
+}
+
+
+def _load() -> None:
+    """Import the names of :data:`_LAZY` into this module (those already set are kept)."""
+    namespace = globals()
+    for name, module in _LAZY.items():
+        if name not in namespace:
+            namespace[name] = getattr(importlib.import_module(module), name)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        _load()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Below this many units the fork of worker processes costs more than it saves.
 PARALLEL_MIN_UNITS = 64
@@ -60,6 +89,7 @@ def run(
         if isinstance(hit, CheckResult):
             hit.stats.cached_files = hit.stats.files
             return hit
+    _load()
 
     sqlfiles = [split_file(s) for s in sources]
     catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_sources, search_path)
@@ -481,6 +511,8 @@ def _internal(sql: SqlFile, unit: Unit, message: str) -> UnitResult:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -503,6 +535,10 @@ def _parallel(
     A worker that dies (a crash in a C parser on some odd input) does not hang or stop
     the run: the units of its chunk are retried one by one, and the one that kills its
     worker is reported as unchecked."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     global _STATE
     _STATE = (sqlfiles, catalogs, units, search_path)
     nchunks = workers * 4
@@ -535,6 +571,9 @@ def _parallel(
 
 def _isolated(ctx: Any, i: int, sqlfiles: list[SqlFile], units: list[Unit]) -> UnitResult:
     """Check one unit in a worker of its own; a crash makes it an unchecked unit."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(1, mp_context=ctx) as pool:
             return pool.submit(_work, [i]).result()[0][1]
