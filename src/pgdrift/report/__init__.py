@@ -18,11 +18,6 @@ from typing import TextIO
 
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.report._common import RULES_URL, Stats, rule_url, summary_line
-from pgdrift.report.github import render_github
-from pgdrift.report.json import render_json
-from pgdrift.report.junit import render_junit
-from pgdrift.report.sarif import render_sarif
-from pgdrift.report.text import render_text
 from pgdrift.source import SourceFile
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "junit")
@@ -71,15 +66,26 @@ def render(
     srcs: Mapping[str, SourceFile] = sources or {}
     base = root or Path.cwd()
     ordered = sorted(diagnostics, key=lambda d: d.sort_key)
+    # Each renderer is imported when its format is asked for (rich only for text).
     if fmt == "text":
+        from pgdrift.report.text import render_text
+
         render_text(ordered, srcs, stats, out, color, summary=summary, quiet=quiet)
     elif fmt == "json":
+        from pgdrift.report.json import render_json
+
         render_json(ordered, out)
     elif fmt == "sarif":
+        from pgdrift.report.sarif import render_sarif
+
         render_sarif(ordered, srcs, stats, out, root=base, tool_name=tool_name, anchor=anchor)
     elif fmt == "github":
+        from pgdrift.report.github import render_github
+
         render_github(ordered, out, root)
     elif fmt == "junit":
+        from pgdrift.report.junit import render_junit
+
         render_junit(ordered, srcs, out, tool_name=tool_name)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -12,20 +12,11 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
-
-from pgdrift.report.text import use_color
+if TYPE_CHECKING:  # rich is imported when a bar is shown (only on a terminal)
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 
 class Progress:
@@ -45,6 +36,18 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            from pgdrift.report.text import use_color
+
             console = Console(file=self.stream, no_color=not use_color(self.stream, None))
             self._bar = RichProgress(
                 SpinnerColumn(),
