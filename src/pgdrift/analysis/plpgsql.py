@@ -68,6 +68,15 @@ def _fold_name(ident: str) -> str:
     return ident.lower()
 
 
+_TABLE_TEST = re.compile(
+    r"^\s*\(?\s*tg_(?:table_name|relname)(?:::\s*text)?\s*"
+    r"(?P<op>=|<>|!=|not\s+in|in)\s*(?P<rhs>'(?:[^']|'')*'|\(\s*'(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*\s*\))"
+    r"\s*\)?\s*$",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_TG_TABLE = re.compile(r"^\s*tg_(?:table_name|relname)\s*$", re.IGNORECASE)
+
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
@@ -331,9 +340,20 @@ class _Walker(DeclarationsMixin):
 
     def _s_if(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("cond"), line)
-        branches: list[Callable[[], None]] = [lambda: self._stmts(stmt.get("then_body", []))]
+        # In a trigger function checked for one table, a branch guarded by a test of
+        # TG_TABLE_NAME that names other tables never runs for this one.
+        known = self._table_test(stmt.get("cond"))
+        branches: list[Callable[[], None]] = []
+        if known is not False:
+            branches.append(lambda: self._stmts(stmt.get("then_body", [])))
+        if known is True:
+            self._branches(branches, fallthrough=False)
+            return
         for elsif in stmt.get("elsif_list", ()):
             e = elsif.get("PLpgSQL_if_elsif", {})
+            known = self._table_test(e.get("cond"))
+            if known is False:
+                continue
 
             def run(e: dict[str, Any] = e) -> None:
                 self._pos = 0
@@ -341,9 +361,28 @@ class _Walker(DeclarationsMixin):
                 self._stmts(e.get("stmts", []))
 
             branches.append(run)
+            if known is True:
+                self._branches(branches, fallthrough=False)
+                return
         if stmt.get("else_body"):
             branches.append(lambda: self._stmts(stmt.get("else_body", [])))
-        self._branches(branches, fallthrough=not stmt.get("else_body"))
+        self._branches(branches, fallthrough=not stmt.get("else_body") or not branches)
+
+    def _table_test(self, cond: dict[str, Any] | None) -> bool | None:
+        """``TG_TABLE_NAME = 'x'`` / ``<> 'x'`` / ``IN ('x', …)`` / ``NOT IN (…)`` decided for
+        the trigger's table; None when it is not such a test or there is no table."""
+        if self.trigger_table is None or not cond:
+            return None
+        query = cond.get("PLpgSQL_expr", {}).get("query", "")
+        m = _TABLE_TEST.match(query)
+        if m is None:
+            return None
+        names = {v.replace("''", "'") for v in _QUOTED.findall(m.group("rhs"))}
+        if not names:
+            return None
+        hit = self.trigger_table.name in names
+        op = " ".join(m.group("op").lower().split())
+        return hit if op in ("=", "in") else not hit
 
     def _s_case(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("t_expr"), line)
@@ -351,8 +390,15 @@ class _Walker(DeclarationsMixin):
         if stmt.get("t_expr") is not None:
             case_var = self._datum_name(stmt.get("t_varno", 0))
         branches: list[Callable[[], None]] = []
+        t_query = (stmt.get("t_expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
+        by_table = self.trigger_table is not None and _TG_TABLE.match(t_query) is not None
         for when in stmt.get("case_when_list", ()):
             w = when.get("PLpgSQL_case_when", {})
+            if by_table:  # CASE TG_TABLE_NAME WHEN 'x' …: only this table's branch runs
+                wq = (w.get("expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
+                names = {v.replace("''", "'") for v in _QUOTED.findall(wq)}
+                if names and self.trigger_table.name not in names:  # type: ignore[union-attr]
+                    continue
 
             def run(w: dict[str, Any] = w) -> None:
                 self._pos = 0
