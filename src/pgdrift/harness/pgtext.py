@@ -38,6 +38,8 @@ def code_for(sqlstate: str, message: str) -> str | None:
         return "PGD109"
     if sqlstate == "42601":
         return "PGD001"
+    if sqlstate == "42P10" and "ON CONFLICT specification" in message:
+        return "PGD111"
     if sqlstate == "42704" and message.startswith("type "):
         return "PGD110"
     if sqlstate == "23514" or (

@@ -260,6 +260,7 @@ class _Statement:
                 self.r.prepared += 1
                 if self.mode == "statement":
                     res.output_columns, res.output_types = self._describe()
+                self._plan_arbiter()
                 self.r._try("DEALLOCATE pgdrift_v")
                 self._conflicts()
         finally:
@@ -419,6 +420,11 @@ class _Statement:
             return True
         if state == "42883":
             return self._undefined_function(msg, pos)
+        if state == "42P10" and "ON CONFLICT specification" in msg and not self._neutralised():
+            span = self._conflict_span()
+            if span is not None:
+                self._add("PGD111", msg, span[0] + 1, span[1] - 1)
+            return False
         if state == "42704" and msg.startswith("type ") and any(self.types):
             # one of our parameter types is unknown to the server: leave them untyped
             self.types = [None] * len(self.types)
@@ -755,6 +761,19 @@ class _Statement:
                 )
             if not (is_column and mode == "use_column"):
                 self.t.replace(*saved)
+
+    def _plan_arbiter(self) -> None:
+        """``ON CONFLICT (cols)`` is matched to a unique index by the planner, not by parse
+        analysis: plan the prepared statement (EXPLAIN, nothing runs) to hear about it."""
+        span = self._conflict_span()
+        if span is None or self._neutralised():
+            return
+        args = ", ".join("NULL" for _ in self.types)
+        err = self.r._try(
+            f"EXPLAIN EXECUTE pgdrift_v({args})" if args else "EXPLAIN EXECUTE pgdrift_v"
+        )
+        if err is not None and err.sqlstate == "42P10":
+            self._add("PGD111", err.message, span[0] + 1, span[1] - 1)  # inside the ( )
 
     def _conflict_target_variables(self) -> None:
         """``ON CONFLICT (id)`` in a function with a variable ``id`` (a RETURNS TABLE column,

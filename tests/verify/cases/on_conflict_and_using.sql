@@ -28,3 +28,8 @@ SELECT j.id, c.chunk_idx,                       -- expect: PGD101@14
   FROM jobs j
   JOIN chunks c ON c.jobid = j.id               -- expect: PGD101@20
   JOIN accounts USING (acount_id);              -- expect: PGD101@24
+
+CREATE FUNCTION no_arbiter() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO accounts (account_id, email) VALUES (1, 'a') ON CONFLICT (email) DO NOTHING;  -- expect: PGD111@75
+END $$;
