@@ -10,8 +10,9 @@ program, :data:`TIMED_FAULTS` fire from the controller thread at a moment of the
                        reconnects and carries on with the same lease
 ``kill_in_commit``     the completion's COMMIT is in flight when the backend is
                        terminated: the outcome is unknown (``info``)
-``zombie``             the worker sleeps past its lease, a cleanup reclaims it, then the
-                       worker completes: the late completion must be rejected
+``zombie``             the worker (claiming a chunk if it holds none) sleeps past its lease,
+                       a rescuer reclaims and takes the chunk, then the worker completes:
+                       the late completion must be rejected
 ``skew``               the worker's clock is off by ``arg`` seconds for the whole run, so
                        its cleanups race other workers' completions
 ``statement_timeout``  ``SET statement_timeout = arg ms`` on the worker's session

@@ -13,7 +13,7 @@ the :class:`~pgdrift.harness.history.History` and the server's state, ready for
 
 Time is the queue's injected clock (every call passes ``p_now``): queue time runs
 :data:`SCALE` times faster than the wall clock from :data:`T0`, so a 30 s lease lasts
-15 ms and a scenario with expiring leases takes a fraction of a second.
+30 ms and a scenario with expiring leases takes a fraction of a second.
 
 >>> s = Scenario(jobs=(JobSpec(2),), programs=((Step("claim"), Step("complete_ok")),) * 2)
 >>> print(s.describe().splitlines()[0])
@@ -40,7 +40,7 @@ from pgdrift.harness.faults import (
 from pgdrift.harness.history import FAIL, INFO, OK, History, ServerState
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
-SCALE = 2000.0  # queue seconds per wall-clock second
+SCALE = 1000.0  # queue seconds per wall-clock second
 BACKOFF_BASE_MS = 1000
 BACKOFF_MAX_MS = 8000
 STEP_KINDS = (
@@ -48,6 +48,7 @@ STEP_KINDS = (
     "heartbeat",
     "complete_ok",
     "complete_error",
+    "complete_and_claim",
     "pause",
     "crash",
     "cleanup",
@@ -154,6 +155,7 @@ def scenarios(
         ["claim"] * 6
         + ["complete_ok"] * 5
         + ["complete_error"] * 2
+        + ["complete_and_claim"] * 2
         + ["heartbeat"] * 2
         + ["pause"] * 2
         + ["cleanup"] * 2
@@ -171,7 +173,7 @@ def scenarios(
 
     @st.composite
     def scenario(draw: Any) -> Scenario:
-        lease = draw(st.sampled_from([20, 30, 60]))
+        lease = draw(st.sampled_from([20, 45, 90]))
         jobs = draw(
             st.lists(
                 st.builds(
@@ -270,6 +272,11 @@ _COMPLETE = (
     "SELECT r.*, txid_current() AS txid FROM complete_chunk_job_safe("
     "p_chunk_id => %s, p_lease_token => %s, p_success => %s, p_processing_time_ms => %s,"
     " p_error_message => %s, p_now => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s) AS r"
+)
+_COMPLETE_AND_CLAIM = (
+    "SELECT r.*, txid_current() AS txid FROM complete_and_claim_next_chunk_safe("
+    "p_chunk_id => %s, p_lease_token => %s, p_success => true, p_worker_id => %s,"
+    " p_lease_seconds => %s, p_now => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s) AS r"
 )
 _HEARTBEAT = "SELECT heartbeat_chunk_job_safe(%s, %s, %s, %s) AS expires, txid_current() AS txid"
 _CLEANUP = "SELECT cleanup_stuck_chunks(%s) AS reclaimed, txid_current() AS txid"
@@ -417,6 +424,46 @@ class Session:
             BACKOFF_MAX_MS,
         )
         return self.call("complete", value, _COMPLETE, params, now=now)
+
+    def complete_and_claim(
+        self, held: dict[str, Any], lease: int, now: datetime | None = None
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """``complete_and_claim_next_chunk_safe``: report success and lease the next chunk
+        in one statement; recorded as a completion and a claim of the same transaction."""
+        now = now or self.now()
+        value = {
+            "chunk_id": held["chunk_id"],
+            "token": held["lease_token"],
+            "success": True,
+            "now": now,
+        }
+        params = (
+            held["chunk_id"],
+            held["lease_token"],
+            self.name,
+            lease,
+            now,
+            BACKOFF_BASE_MS,
+            BACKOFF_MAX_MS,
+        )
+        done = self.call(
+            "complete", {**value, "chained": True}, _COMPLETE_AND_CLAIM, params, now=now
+        )
+        last = self.h.entries[-1]
+        claim_idx = self.h.invoke(
+            self.name, "claim", {"now": now, "chained": True}, pid=self.pid, vnow=now
+        )
+        if done is None:  # the claim shares the completion's fate
+            self.h.complete(claim_idx, last.type, {"error": last.value.get("error")})
+            return None, None
+        nxt: dict[str, Any] = {"chunk_id": None, "txid": done.get("txid")}
+        if done.get("next_chunk_id") is not None:
+            nxt = {k[5:]: v for k, v in done.items() if k.startswith("next_")}
+            nxt.update(
+                txid=done.get("txid"), token=nxt["lease_token"], expires=nxt["lease_expires_at"]
+            )
+        self.h.complete(claim_idx, OK, nxt)
+        return done, nxt if nxt.get("chunk_id") else None
 
     def heartbeat(self, held: dict[str, Any], lease: int) -> dict[str, Any] | None:
         now = self.now()

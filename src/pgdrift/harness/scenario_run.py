@@ -105,6 +105,8 @@ class _Worker:
                     self.env.killer.terminate(self.s.pid)
                     self.env.log.add("kill_mid_work")
                     self._reconnect()
+                if "zombie" in armed and step.kind != "pause":
+                    self._zombie(armed.pop("zombie"))
                 self._step(step, armed)
             if self.s.in_txn:
                 self.s.finish(True, None)
@@ -144,6 +146,11 @@ class _Worker:
         elif kind in ("complete_ok", "complete_error"):
             if self.held is not None:
                 self._complete(kind == "complete_ok", faults)
+        elif kind == "complete_and_claim":
+            if self.held is not None:
+                done, nxt = self.s.complete_and_claim(self.held, self.lease)
+                if done is not None:
+                    self.held = nxt
         elif kind == "crash":
             self.env.killer.terminate(self.s.pid)
             self.generation += 1
@@ -186,24 +193,35 @@ class _Worker:
         if row is not None and row.get("chunk_id"):
             self.held = row
 
+    def _zombie(self, fault: Fault) -> None:
+        """Hold a chunk (claiming one if needed), sleep past its lease while a rescuer
+        reclaims it and takes it over (River #1302), then complete it anyway: the late
+        completion must be rejected."""
+        if self.held is None:
+            row = self.s.claim(self.lease)
+            if not row or not row.get("chunk_id"):
+                return  # nothing due: no zombie this time
+            self.held = row
+        held = self.held
+        self.env.log.add("zombie")
+        while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
+            time.sleep(0.002)
+        with self.env.janitor_lock:
+            # the rescuer finishes other due chunks until it holds the zombie's one
+            janitor = self.env.janitor()
+            janitor.cleanup(self.s.now())
+            for _ in range(12):
+                got = janitor.claim(self.lease)
+                if not got or not got.get("chunk_id") or got["chunk_id"] == held["chunk_id"]:
+                    break
+                janitor.complete(got, True)
+        row = self.s.complete(held, True)
+        if row is not None and row.get("outcome"):
+            self.held = None
+
     def _complete(self, success: bool, faults: dict[str, Fault]) -> None:
         held = self.held
         assert held is not None
-        if faults.pop("zombie", None):
-            # sleep past the lease, let a cleanup reclaim it, then complete anyway
-            self.env.log.add("zombie")
-            while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
-                time.sleep(0.002)
-            with self.env.janitor_lock:
-                # a rescuer reclaims the lease and takes the chunk over (River #1302)
-                # (it finishes other due chunks until it holds the zombie's one)
-                janitor = self.env.janitor()
-                janitor.cleanup(self.s.now())
-                for _ in range(12):
-                    got = janitor.claim(self.lease)
-                    if not got or not got.get("chunk_id") or got["chunk_id"] == held["chunk_id"]:
-                        break
-                    janitor.complete(got, True)
         if faults.pop("rollback_complete", None):
             if self.s.begin():
                 row = self.s.complete(held, success)
