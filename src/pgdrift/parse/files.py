@@ -91,7 +91,8 @@ def split_file(source: SourceFile) -> SqlFile:
     and are skipped, as psql does before the server sees the text.
     """
     result = SqlFile(source)
-    text = result.text = _without_extension_placeholders(_without_psql_commands(source.text))
+    text = _without_extension_placeholders(_without_psql_commands(source.text))
+    text = result.text = _without_psql_variables(text)
     try:
         raws = parser.parse_sql(text)
     except parser.ParseError:
@@ -120,6 +121,32 @@ def _without_extension_placeholders(text: str) -> str:
         return word.ljust(len(m.group()))
 
     return _EXT_PLACEHOLDER.sub(name, text)
+
+
+# A psql variable (``:name``, ``:'name'``, ``:"name"``) where a token starts: not after a
+# word character, a closing bracket or another colon (``x::int``, ``arr[1:n]``).
+_PSQL_VARIABLE = re.compile(
+    r"""(?:(?<=^)|(?<=[\s(,=]))(:)(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))""",
+    re.MULTILINE,
+)
+
+
+def _without_psql_variables(text: str) -> str:
+    """psql interpolates ``:name`` (as is), ``:'name'`` (a literal) and ``:"name"`` (an
+    identifier) before the server sees the text, and migration tools substitute the same
+    placeholders (``:SCHEMA.jobs``); each becomes what it stands for, named after the
+    variable and padded with a blank: same length, same offsets."""
+    if ":" not in text:
+        return text
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(2):
+            return f"'{m.group(2)}' "
+        if m.group(3):
+            return f'"{m.group(3)}" '
+        return f"{m.group(4)} "
+
+    return _PSQL_VARIABLE.sub(value, text)
 
 
 def _without_psql_commands(text: str) -> str:
