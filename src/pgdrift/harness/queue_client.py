@@ -12,6 +12,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -203,6 +204,7 @@ class BatchCompleter:
         *,
         max_batch: int = 64,
         connections: int = 2,
+        linger: float = 0.0,
         backoff_base_ms: int = 1000,
         backoff_max_ms: int = 300_000,
     ) -> None:
@@ -210,6 +212,8 @@ class BatchCompleter:
             raise ValueError("connections and max_batch must be >= 1")
         self.dsn = dsn
         self.max_batch = max_batch
+        #: seconds a batch waits for more completions before it is committed
+        self.linger = linger
         self.backoff_base_ms = backoff_base_ms
         self.backoff_max_ms = backoff_max_ms
         self.batches = 0
@@ -287,11 +291,20 @@ class BatchCompleter:
                     return
                 batch = [first]
                 stopping = False
+                deadline = time.monotonic() + self.linger
                 while len(batch) < self.max_batch:
                     try:
                         item = self._pending.get_nowait()
                     except queue.Empty:
-                        break
+                        # wait a moment for the other workers' reports: a bigger batch
+                        # shares one commit (and one pass through the NOTIFY lock)
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            break
+                        try:
+                            item = self._pending.get(timeout=remaining)
+                        except queue.Empty:
+                            break
                     if item is None:
                         stopping = True
                         break
