@@ -182,7 +182,7 @@ def parse_function(
                     fixed = _scalar_params(work, body_start, scalar)
             if fixed is None or fixed == work:
                 fn.error = message
-                fn.error_offset = _error_offset(body, message)
+                fn.error_offset = _error_offset(body, message, work, body_start)
                 return fn
             work = fixed
             fn.rewritten = True
@@ -446,11 +446,15 @@ def _builtin_array(m: re.Match[str]) -> str:
     return _ARRAY_SUFFIX.sub(lambda v: " " * len(v.group()), text)
 
 
-def _error_offset(body: str, message: str) -> int:
+def _error_offset(body: str, message: str, work: str = "", body_start: int = 0) -> int:
     """Best-effort body offset of a PL/pgSQL compile error (pglast gives none)."""
     m = _NEAR.search(message)
     if m:
         token = m.group(1) or m.group(2)
+        if work and m.group(1):
+            found = _syntax_error_at(body, message, token, work, body_start)
+            if found is not None:
+                return found
         hit = re.search(r"(?<![\w$])" + re.escape(token) + r"(?![\w$])", body)
         if hit is None:
             hit = re.search(re.escape(token), body, re.IGNORECASE)
@@ -460,3 +464,29 @@ def _error_offset(body: str, message: str) -> int:
         return len(body.rstrip())
     stripped = len(body) - len(body.lstrip())
     return stripped
+
+
+def _syntax_error_at(
+    body: str, message: str, token: str, work: str, body_start: int, limit: int = 200
+) -> int | None:
+    """Which occurrence of ``token`` the syntax error is at: the parser stops at the first
+    error, so the body cut right after the culprit fails with the very same message, while
+    a cut after an earlier occurrence fails at the end of input instead."""
+    if token.isalnum() or token[0].isalpha() or token[0] == "_":
+        pattern = re.compile(r"(?<![\w$])" + re.escape(token) + r"(?![\w$])", re.IGNORECASE)
+    else:
+        pattern = re.compile(re.escape(token))
+    body_end = body_start + len(body)
+    for n, hit in enumerate(pattern.finditer(body)):
+        if n >= limit:
+            return None
+        cut = hit.end()
+        trial = work[: body_start + cut] + " " * (len(body) - cut) + work[body_end:]
+        try:
+            parse_plpgsql_json(trial)
+        except ParseError as exc:
+            if (str(exc.args[0]) if exc.args else str(exc)) == message:
+                return hit.start()
+        except Exception:
+            return None
+    return None
