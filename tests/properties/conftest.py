@@ -53,6 +53,8 @@ class Props:
 
     soak: bool
     soak_examples: int
+    #: pytest's capture manager (progress is drawn with capturing suspended)
+    capman: Any = None
     stats: Counter[str] = field(default_factory=Counter)
     _progress: Any = None
 
@@ -67,16 +69,28 @@ class Props:
         phases = tuple(Phase) if shrink else tuple(p for p in Phase if p != Phase.shrink)
         return settings(base, max_examples=n, phases=phases)
 
+    def covers(self, ci_examples: int) -> bool:
+        """Whether this run draws at least the CI number of examples (coverage checks of
+        what the examples exercised only make sense then)."""
+        return self.settings(ci_examples).max_examples >= ci_examples
+
     def progress(self, label: str, total: int) -> Any:
         """A rich progress task on a terminal in soak mode, else a no-op."""
-        return _Progress(label, total if self.soak else 0)
+        return _Progress(label, total if self.soak else 0, self.capman)
 
 
 class _Progress:
-    def __init__(self, label: str, total: int) -> None:
+    """A rich progress bar drawn on the real terminal: pytest captures the test's output,
+    so every redraw happens with capturing suspended (and only when that is a tty)."""
+
+    def __init__(self, label: str, total: int, capman: Any) -> None:
         self.bar = None
-        if total and sys.__stderr__ is not None and sys.__stderr__.isatty():
-            from rich.console import Console
+        self.capman = capman
+        if not total or capman is None:
+            return
+        with capman.global_and_fixture_disabled():
+            if not sys.stdout.isatty():
+                return
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             self.bar = Progress(
@@ -85,29 +99,32 @@ class _Progress:
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 "{task.fields[info]}",
-                console=Console(file=sys.__stderr__),
-                transient=False,
+                auto_refresh=False,
             )
             self.task = self.bar.add_task(label, total=total, info="")
             self.bar.start()
 
     def advance(self, info: str = "") -> None:
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, info=info)
+            with self.capman.global_and_fixture_disabled():
+                self.bar.update(self.task, advance=1, info=info)
+                self.bar.refresh()
 
     def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.stop()
+            with self.capman.global_and_fixture_disabled():
+                self.bar.stop()
 
 
 @pytest.fixture(scope="session")
 def props(pytestconfig: pytest.Config) -> Props:
     soak = soak_enabled(pytestconfig)
     n = pytestconfig.getoption("pgdrift_soak_examples", None) or 2000
-    return Props(soak, n)
+    capman = pytestconfig.pluginmanager.getplugin("capturemanager")
+    return Props(soak, n, capman)
 
 
 @pytest.fixture(scope="session")
