@@ -567,9 +567,7 @@ def _parallel(
 
     global _STATE
     _STATE = (sqlfiles, catalogs, units, search_path)
-    nchunks = workers * 4
-    chunks = [list(range(k, len(units), nchunks)) for k in range(nchunks)]
-    chunks = [c for c in chunks if c]
+    chunks = _chunks(sqlfiles, units, workers)
     out: list[UnitResult | None] = [None] * len(units)
     failed: list[int] = []
     done = 0
@@ -593,6 +591,22 @@ def _parallel(
     finally:
         _STATE = None
     return [r if r is not None else UnitResult([]) for r in out]
+
+
+# Chunks per worker: small enough that the last one to finish leaves the other workers
+# idle only briefly, large enough that dispatching them costs nothing measurable.
+_CHUNKS_PER_WORKER = 16
+
+
+def _chunks(sqlfiles: list[SqlFile], units: list[Unit], workers: int) -> list[list[int]]:
+    """Unit indexes in chunks of about equal work: units dealt round-robin in decreasing
+    statement length (what checking a unit costs is about proportional to it), so that no
+    chunk holds only the heaviest kind of unit of a regular file."""
+    nchunks = max(1, min(len(units), workers * _CHUNKS_PER_WORKER))
+    size = [len(sqlfiles[u.file].statements[u.stmt].text) for u in units]
+    order = sorted(range(len(units)), key=lambda i: -size[i])
+    chunks = [order[k::nchunks] for k in range(nchunks)]
+    return [c for c in chunks if c]
 
 
 def _isolated(ctx: Any, i: int, sqlfiles: list[SqlFile], units: list[Unit]) -> UnitResult:
