@@ -81,7 +81,15 @@ def collect_files(paths: list[str] | tuple[str, ...], config: Config) -> list[st
                 continue
             seen.add(key)
             out.append(f)
-    return out
+    return _without_down_migrations(out)
+
+
+def _without_down_migrations(files: list[str]) -> list[str]:
+    """Migration tools keep each step as ``N_name.up.sql`` + ``N_name.down.sql`` (golang-migrate,
+    river, supabase auth…); the down file undoes the step and never runs when migrating up.
+    A ``.down.sql`` whose ``.up.sql`` is among the files too is left out."""
+    ups = {f[: -len(".up.sql")] for f in files if f.endswith(".up.sql")}
+    return [f for f in files if not (f.endswith(".down.sql") and f[: -len(".down.sql")] in ups)]
 
 
 def _sql_files(folder: str) -> list[str]:

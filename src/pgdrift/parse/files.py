@@ -92,7 +92,7 @@ def split_file(source: SourceFile) -> SqlFile:
     """
     result = SqlFile(source)
     text = _without_extension_placeholders(_without_psql_commands(source.text))
-    text = result.text = _without_psql_variables(text)
+    text = result.text = _without_down_sections(_without_psql_variables(text))
     try:
         raws = parser.parse_sql(text)
     except parser.ParseError:
@@ -147,6 +147,33 @@ def _without_psql_variables(text: str) -> str:
         return f"{m.group(4)} "
 
     return _PSQL_VARIABLE.sub(value, text)
+
+
+# Section markers of one-file migrations: goose (-- +goose Up/Down), sql-migrate
+# (-- +migrate Up/Down), dbmate (-- migrate:up / -- migrate:down).
+_MIGRATION_MARK = re.compile(
+    r"^[ \t]*--[ \t]*(?:\+goose[ \t]+|\+migrate[ \t]+|migrate:)(up|down)\b[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _without_down_sections(text: str) -> str:
+    """The down section of a one-file migration undoes the up section and does not run
+    when migrating up: blanked (newlines kept), from its marker to the next up marker."""
+    if "--" not in text or "own" not in text.lower():
+        return text
+    marks = list(_MIGRATION_MARK.finditer(text))
+    if not any(m.group(1).lower() == "down" for m in marks):
+        return text
+    out = list(text)
+    for i, m in enumerate(marks):
+        if m.group(1).lower() != "down":
+            continue
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        for j in range(m.end(), end):
+            if out[j] != "\n":
+                out[j] = " "
+    return "".join(out)
 
 
 def _without_psql_commands(text: str) -> str:
