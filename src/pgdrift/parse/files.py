@@ -111,8 +111,12 @@ _EXT_PLACEHOLDER = re.compile(r"@extschema(?::([A-Za-z_][\w$]*))?@|@extowner@")
 def _without_extension_placeholders(text: str) -> str:
     """Extension scripts name their schema ``@extschema@`` (``@extschema:other@`` for another
     extension's, ``@extowner@`` for the owner); CREATE EXTENSION substitutes them before the
-    server parses the text. Each becomes an identifier padded with blanks (``@extschema@`` ->
+    server parses the text, as Flyway/Liquibase do ``${name}``. Each becomes an identifier padded with blanks (``@extschema@`` ->
     ``extschema  ``; ``schema  .name`` is valid SQL): same length, same offsets."""
+    if "${" in text:  # Flyway/Liquibase placeholders: ${schema}, ${flyway:defaultSchema}
+        text = _TOOL_PLACEHOLDER.sub(
+            lambda m: re.sub(r"\W", "_", m.group(1)).ljust(len(m.group())), text
+        )
     if "@ext" not in text:
         return text
 
@@ -121,6 +125,9 @@ def _without_extension_placeholders(text: str) -> str:
         return word.ljust(len(m.group()))
 
     return _EXT_PLACEHOLDER.sub(name, text)
+
+
+_TOOL_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
 
 # A psql variable (``:name``, ``:'name'``, ``:"name"``) where a token starts: not after a
