@@ -19,6 +19,9 @@ for _info in pkgutil.iter_modules(__path__):
 
 
 def main() -> None:
+    from pgdrift.cli import output
+
+    output.HARD_EXIT = True
     cli(prog_name="pgdrift")
 
 

@@ -22,6 +22,7 @@ from pgdrift.cli.output import (
     EXIT_CLEAN,
     exit_code,
     fail,
+    finish,
     internal_error,
     open_output,
     report_options,
@@ -303,7 +304,7 @@ def check_command(
         raise
     except Exception as exc:  # never a traceback to the user
         internal_error(exc)
-    sys.exit(code)
+    finish(code)
 
 
 def _check(

@@ -30,6 +30,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+# Set by :func:`pgdrift.cli.main` (the ``pgdrift`` program itself, not click's test runner
+# or a caller of :data:`pgdrift.cli.cli`): the process may end without tearing down its
+# objects.
+HARD_EXIT = False
+
+
+def finish(code: int) -> NoReturn:
+    """End the command with ``code``. In the ``pgdrift`` program, once the output is
+    flushed, the process ends at once (``os._exit``) instead of freeing every object it
+    built one by one -- the parse trees and catalogs of a large check took 0.1-0.2 s to
+    tear down, measured (mypy ends the same way). Elsewhere: ``sys.exit(code)``."""
+    if not HARD_EXIT:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: the exit code still tells the story
+        pass
+    os._exit(code)
+
 
 def report_options(func: F) -> F:
     """``--format``, ``--output``, ``--quiet``, ``--color/--no-color``, ``--fail-on``."""
