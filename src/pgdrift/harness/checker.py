@@ -377,7 +377,7 @@ def no_phantom_chunks(ctx: Context) -> Iterator[Violation]:
     unknown-outcome) creation; a chunk from a rolled-back creation appears nowhere; every
     lease token on the server was handed to some client claim."""
     known = set(ctx.committed_chunks) | set(ctx.unknown_chunks)
-    seen: dict[str, set[int]] = {
+    seen: dict[str, set[Any]] = {
         "queue": {q["chunk_id"] for q in ctx.state.queue},
         "events": {e["chunk_id"] for e in ctx.state.events},
         "outbox": {o["chunk_id"] for o in ctx.state.outbox},
@@ -397,7 +397,7 @@ def no_phantom_chunks(ctx: Context) -> Iterator[Violation]:
         e.value.get("token") for e in ctx.history.completions("claim") if e.value.get("token")
     }
     info_claims = Counter(e.process for e in ctx.history.completions("claim", INFO))
-    unknown = Counter()
+    unknown: Counter[str] = Counter()
     for ev in ctx.state.events:
         if ev["transition"] == "claimed" and ev["lease_token"] not in client_tokens:
             unknown[ev["worker_id"]] += 1
@@ -449,7 +449,7 @@ def no_lost_chunks(ctx: Context) -> Iterator[Violation]:
         fate = ctx.fate(e.value, e.type)
         mine = [
             ev
-            for ev in ctx.events_by_txid.get(e.value.get("txid"), [])
+            for ev in ctx.events_by_txid.get(e.value.get("txid") or -1, [])
             if ev["transition"] in COMPLETION_EVENTS
         ]
         if (
@@ -564,7 +564,7 @@ def cleanup_reclaims_once(ctx: Context) -> Iterator[Violation]:
             continue  # a rolled-back cleanup reclaimed nothing
         mine = [
             ev
-            for ev in ctx.events_by_txid.get(e.value.get("txid"), [])
+            for ev in ctx.events_by_txid.get(e.value.get("txid") or -1, [])
             if ev["transition"] in ("lease_expired", "dead_lettered")
         ]
         if e.value.get("reclaimed") != len(mine):

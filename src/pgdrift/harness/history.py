@@ -137,6 +137,7 @@ class History:
     def render(self, indexes: Iterable[int] | None = None, context: int = 0) -> str:
         """The entries (all, or those at ``indexes`` plus their invocations and
         ``context`` neighbours), one per line."""
+        chosen: Iterable[int]
         if indexes is None:
             chosen = range(len(self.entries))
         else:

@@ -357,10 +357,12 @@ def parse_spec(spec: str) -> Program:
     perm = next((ln for ln in spec.splitlines() if ln.startswith("permutation ")), "")
     order = []
     for label in re.findall(r'"([^"]+)"', perm):
-        m = _LABEL_RE.match(label)
-        if m is None:
+        lm = _LABEL_RE.match(label)
+        if lm is None:
             raise ValueError(f"cannot read step label {label!r}")
-        order.append(IStep(int(m.group("session")) - 1, m.group("action"), int(m.group("at") or 0)))
+        order.append(
+            IStep(int(lm.group("session")) - 1, lm.group("action"), int(lm.group("at") or 0))
+        )
     return Program(tuple(jobs), tuple(order))
 
 

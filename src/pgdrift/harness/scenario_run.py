@@ -400,7 +400,7 @@ def _forget_crashed_txids(history: History) -> None:
     logged: its transaction died in the crash, and the number may now belong to another
     transaction. Such values lose their txid and are marked ``crash_lost``."""
     restarts = [  # (history length when the old server was gone, first txid after recovery)
-        (e.value.get("down_at", e.invoke_index), e.value["next_txid"])
+        (int(e.value.get("down_at", e.invoke_index or 0)), int(e.value["next_txid"]))
         for e in history.entries
         if e.f == "restart" and e.type == OK and e.value.get("next_txid") is not None
     ]
