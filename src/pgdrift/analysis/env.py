@@ -59,6 +59,9 @@ class Env:
     # The body changes its own search_path at run time (set_config('search_path', …) or
     # SET search_path): unqualified names not found may live in a schema added then.
     dynamic_search_path: bool = False
+    # Relation names inside an ``IF to_regclass('x') IS NOT NULL THEN`` (or an EXISTS test
+    # on the catalogs) branch: that branch only runs where they exist.
+    guarded_relations: set[str] = field(default_factory=set)
 
     def lookup_variable(self, name: str) -> Variable | None:
         return self.variables.get(name)

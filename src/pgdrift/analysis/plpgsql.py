@@ -77,6 +77,24 @@ _TABLE_TEST = re.compile(
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _TG_TABLE = re.compile(r"^\s*tg_(?:table_name|relname)\s*$", re.IGNORECASE)
 
+_REGCLASS_TEST = re.compile(
+    r"to_regclass\s*\(\s*'([^']+)'(?:::\s*\w+)?\s*\)\s*is\s+not\s+null", re.IGNORECASE
+)
+_CATALOG_TEST = re.compile(r"\b(?:table_name|tablename|relname)\s*=\s*'([^']+)'", re.IGNORECASE)
+
+
+def _existence_tested(cond: dict[str, Any] | None) -> set[str]:
+    """Relations a condition tests the existence of (``to_regclass('x') IS NOT NULL``,
+    ``EXISTS (SELECT … FROM information_schema.tables / pg_tables / pg_class WHERE
+    table_name = 'x')``), when the test is positive."""
+    query = (cond or {}).get("PLpgSQL_expr", {}).get("query", "")
+    low = query.lower()
+    names = [m.group(1) for m in _REGCLASS_TEST.finditer(query)]
+    if "exists" in low and "not exists" not in low and not low.lstrip().startswith("not"):
+        names += [m.group(1) for m in _CATALOG_TEST.finditer(query)]
+    return {n.rpartition(".")[2].strip('"').lower() for n in names}
+
+
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
@@ -345,7 +363,17 @@ class _Walker(DeclarationsMixin):
         known = self._table_test(stmt.get("cond"))
         branches: list[Callable[[], None]] = []
         if known is not False:
-            branches.append(lambda: self._stmts(stmt.get("then_body", [])))
+            guarded = _existence_tested(stmt.get("cond"))
+
+            def then() -> None:
+                added = guarded - self.env.guarded_relations
+                self.env.guarded_relations |= added
+                try:
+                    self._stmts(stmt.get("then_body", []))
+                finally:
+                    self.env.guarded_relations -= added
+
+            branches.append(then)
         if known is True:
             self._branches(branches, fallthrough=False)
             return

@@ -442,6 +442,8 @@ class QueryWalker(RefWalker):
             return  # a schema pgdrift has never seen: cannot know
         if schema is None and self.env.dynamic_search_path:
             return  # the body sets its search_path at run time: cannot know
+        if name in self.env.guarded_relations:
+            return  # in a branch that runs only when this relation exists
         qual = f"{schema}.{name}" if schema else name
         pool = [r[1] for r in self.catalog.relations if schema is None or r[0] == schema]
         pool.extend(self.env.temp_relations)
