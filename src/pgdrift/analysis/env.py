@@ -62,6 +62,9 @@ class Env:
     # Relation names inside an ``IF to_regclass('x') IS NOT NULL THEN`` (or an EXISTS test
     # on the catalogs) branch: that branch only runs where they exist.
     guarded_relations: set[str] = field(default_factory=set)
+    # … and column names an ``EXISTS (… information_schema.columns … column_name = 'c')``
+    # test guards the same way.
+    guarded_columns: set[str] = field(default_factory=set)
 
     def lookup_variable(self, name: str) -> Variable | None:
         return self.variables.get(name)

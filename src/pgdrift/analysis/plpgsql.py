@@ -81,18 +81,22 @@ _REGCLASS_TEST = re.compile(
     r"to_regclass\s*\(\s*'([^']+)'(?:::\s*\w+)?\s*\)\s*is\s+not\s+null", re.IGNORECASE
 )
 _CATALOG_TEST = re.compile(r"\b(?:table_name|tablename|relname)\s*=\s*'([^']+)'", re.IGNORECASE)
+_COLUMN_TEST = re.compile(r"\b(?:column_name|attname)\s*=\s*'([^']+)'", re.IGNORECASE)
 
 
-def _existence_tested(cond: dict[str, Any] | None) -> set[str]:
+def _existence_tested(cond: dict[str, Any] | None) -> tuple[set[str], set[str]]:
     """Relations a condition tests the existence of (``to_regclass('x') IS NOT NULL``,
     ``EXISTS (SELECT … FROM information_schema.tables / pg_tables / pg_class WHERE
     table_name = 'x')``), when the test is positive."""
     query = (cond or {}).get("PLpgSQL_expr", {}).get("query", "")
     low = query.lower()
     names = [m.group(1) for m in _REGCLASS_TEST.finditer(query)]
+    columns: list[str] = []
     if "exists" in low and "not exists" not in low and not low.lstrip().startswith("not"):
-        names += [m.group(1) for m in _CATALOG_TEST.finditer(query)]
-    return {n.rpartition(".")[2].strip('"').lower() for n in names}
+        columns = [m.group(1) for m in _COLUMN_TEST.finditer(query)]
+        if not columns:  # a column test names its table too: the table is not in doubt
+            names += [m.group(1) for m in _CATALOG_TEST.finditer(query)]
+    return {n.rpartition(".")[2].strip('"').lower() for n in names}, {c.lower() for c in columns}
 
 
 _VARIABLE_CONFLICT = re.compile(
@@ -363,15 +367,18 @@ class _Walker(DeclarationsMixin):
         known = self._table_test(stmt.get("cond"))
         branches: list[Callable[[], None]] = []
         if known is not False:
-            guarded = _existence_tested(stmt.get("cond"))
+            guarded, guarded_cols = _existence_tested(stmt.get("cond"))
 
             def then() -> None:
                 added = guarded - self.env.guarded_relations
+                added_cols = guarded_cols - self.env.guarded_columns
                 self.env.guarded_relations |= added
+                self.env.guarded_columns |= added_cols
                 try:
                     self._stmts(stmt.get("then_body", []))
                 finally:
                     self.env.guarded_relations -= added
+                    self.env.guarded_columns -= added_cols
 
             branches.append(then)
         if known is True:

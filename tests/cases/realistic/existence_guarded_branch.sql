@@ -18,3 +18,15 @@ BEGIN
   END IF;
   DELETE FROM orders WHERE id IN (SELECT id FROM legacy_orders);  -- expect: PGD102
 END $$;
+
+-- a column that only some databases still have, copied then dropped when present
+ALTER TABLE orders ADD COLUMN amount_cents bigint;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_name = 'orders' AND column_name = 'legacy_amount') THEN
+    UPDATE orders SET amount_cents = (legacy_amount * 100)::bigint;
+    ALTER TABLE orders DROP COLUMN legacy_amount;
+  END IF;
+  UPDATE orders SET amount_cents = legacy_amount;  -- expect: PGD101
+END $$;
