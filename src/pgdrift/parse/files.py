@@ -140,9 +140,10 @@ _PSQL_VARIABLE = re.compile(
 
 def _without_psql_variables(text: str) -> str:
     """psql interpolates ``:name`` (as is), ``:'name'`` (a literal) and ``:"name"`` (an
-    identifier) before the server sees the text, and migration tools substitute the same
-    placeholders (``:SCHEMA.jobs``); each becomes what it stands for, named after the
-    variable and padded with a blank: same length, same offsets."""
+    identifier) before the server sees the text, and migration tools and query-file
+    libraries use the same placeholders (``:SCHEMA.jobs``, ``id = :user_id``). Each becomes
+    what it stands for, padded with blanks (same length, same offsets): a schema name
+    before a dot, else a query parameter ``$1``."""
     if ":" not in text:
         return text
 
@@ -151,9 +152,26 @@ def _without_psql_variables(text: str) -> str:
             return f"'{m.group(2)}' "
         if m.group(3):
             return f'"{m.group(3)}" '
-        return f"{m.group(4)} "
+        name = m.group(4)
+        if _QUALIFIER_NEXT.match(text, m.end()):  # :SCHEMA.table: a schema name
+            return f"{name} "
+        before = _WORD_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        if before is not None and before.group(1).lower() in _NAME_AFTER:
+            return f"{name} "  # create schema :SCHEMA, grant … to :role: a name
+        return "$1".ljust(len(name) + 1)  # a value (:user_id): a query parameter
 
     return _PSQL_VARIABLE.sub(value, text)
+
+
+_QUALIFIER_NEXT = re.compile(r"[ \t]*\.")
+_WORD_BEFORE = re.compile(r"([A-Za-z_]+)\s*$")
+_NAME_AFTER = frozenset(
+    {
+        "schema", "table", "from", "join", "into", "update", "on", "exists", "view",
+        "function", "procedure", "type", "sequence", "index", "owner", "to", "role", "user",
+        "only", "trigger", "extension", "domain",
+    }
+)  # fmt: skip
 
 
 # Section markers of one-file migrations: goose (-- +goose Up/Down), sql-migrate

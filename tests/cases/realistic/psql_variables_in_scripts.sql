@@ -1,6 +1,7 @@
 -- Scripts run with `psql -v app_schema=… -v owner_role=…` (or by a migration tool that
 -- substitutes the same placeholders, bodies included): :name, :'name' and :"name" are
--- client-side variables, not SQL. Slices (arr[1:n]) and casts (x::int) are left alone.
+-- client-side variables, not SQL: a schema name before a dot, else a value (query files
+-- with :named parameters). Slices (arr[1:n]) and casts (x::int) are left alone.
 create schema if not exists :APP_SCHEMA;
 create table :APP_SCHEMA.tasks (
   id bigserial primary key,
@@ -22,4 +23,5 @@ end;
 $$ language plpgsql;
 
 select t.tags[1:2], t.attempts::bigint from :APP_SCHEMA.tasks t;
+select t.id from :APP_SCHEMA.tasks t where t.queue = :queue_name and t.attempts < :max_attempts;
 select t.atempts from :APP_SCHEMA.tasks t;  -- expect: PGD101(attempts)
