@@ -107,6 +107,10 @@ class _Worker:
                     self._reconnect()
                 if "zombie" in armed and step.kind != "pause":
                     self._zombie(armed.pop("zombie"))
+                for kind in ("kill_in_commit", "rollback_complete"):
+                    # these fire on a completion: hold a chunk (claim one) and complete it
+                    if kind in armed and step.kind != "pause" and self._hold():
+                        self._complete(step.kind != "complete_error", {kind: armed.pop(kind)})
                 self._step(step, armed)
             if self.s.in_txn:
                 self.s.finish(True, None)
@@ -193,16 +197,22 @@ class _Worker:
         if row is not None and row.get("chunk_id"):
             self.held = row
 
+    def _hold(self) -> bool:
+        """Make sure the worker holds a chunk (claim one if needed); False if none is due."""
+        if self.held is None:
+            row = self.s.claim(self.lease)
+            if row and row.get("chunk_id"):
+                self.held = row
+        return self.held is not None
+
     def _zombie(self, fault: Fault) -> None:
         """Hold a chunk (claiming one if needed), sleep past its lease while a rescuer
         reclaims it and takes it over (River #1302), then complete it anyway: the late
         completion must be rejected."""
-        if self.held is None:
-            row = self.s.claim(self.lease)
-            if not row or not row.get("chunk_id"):
-                return  # nothing due: no zombie this time
-            self.held = row
+        if not self._hold():
+            return  # nothing due: no zombie this time
         held = self.held
+        assert held is not None
         self.env.log.add("zombie")
         while self.s.now() <= held["lease_expires_at"] + timedelta(seconds=1):
             time.sleep(0.002)
