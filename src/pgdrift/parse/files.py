@@ -92,7 +92,8 @@ def split_file(source: SourceFile) -> SqlFile:
     """
     result = SqlFile(source)
     text = _without_extension_placeholders(_without_psql_commands(source.text))
-    text = result.text = _without_down_sections(_without_psql_variables(text))
+    text = _without_down_sections(_without_psql_variables(text))
+    text = result.text = _without_driver_placeholders(text)
     try:
         raws = parser.parse_sql(text)
     except parser.ParseError:
@@ -172,6 +173,30 @@ _NAME_AFTER = frozenset(
         "only", "trigger", "extension", "domain",
     }
 )  # fmt: skip
+
+
+# Query-file placeholders of code generators and drivers: sqlc.arg(name) / narg / slice,
+# sqlc.embed(table), psycopg's %(name)s and a bare %s in a value position.
+_SQLC_ARG = re.compile(r"\bsqlc\.(?:arg|narg|slice)\(\s*(?:'[^']*'|\"[^\"]*\"|[A-Za-z_]\w*)\s*\)")
+_SQLC_EMBED = re.compile(r"\bsqlc\.embed\(\s*([A-Za-z_]\w*)\s*\)")
+_PYFORMAT = re.compile(r"%\([A-Za-z_]\w*\)s|(?<=[=(,<>])(\s*)%s\b|(?<=[=(,<>] )%s\b")
+
+
+def _without_driver_placeholders(text: str) -> str:
+    """``sqlc.arg(x)``, ``%(x)s`` and value-position ``%s`` are query parameters filled in
+    by the client: each becomes ``$1`` (``sqlc.embed(t)`` the row ``t``), padded with
+    blanks: same length, same offsets."""
+    if "sqlc." in text:
+        text = _SQLC_ARG.sub(lambda m: "$1".ljust(len(m.group())), text)
+        text = _SQLC_EMBED.sub(lambda m: m.group(1).ljust(len(m.group())), text)
+    if "%" in text:
+
+        def param(m: re.Match[str]) -> str:
+            lead = m.group(1) or ""
+            return lead + "$1".ljust(len(m.group()) - len(lead))
+
+        text = _PYFORMAT.sub(param, text)
+    return text
 
 
 # Section markers of one-file migrations: goose (-- +goose Up/Down), sql-migrate
