@@ -105,3 +105,18 @@ def test_failing_interleaving_shrinks_and_replays(scenario_server, tmp_path: Pat
         problems = check(result.history, result.state)
         assert any(v.prop == "no-double-processing" for v in problems), spec
     print(explain_interleaving(result, problems))
+
+
+def test_an_empty_claim_with_no_lock_held_records_what_was_due(scenario_server) -> None:
+    program = Program(
+        ((1, 3), (1, 3)), (IStep(0, "claim", 0), IStep(1, "claim", 0), IStep(2, "claim", 0))
+    )
+    result, problems = run_interleaving(scenario_server, program)
+    assert problems == [], explain_interleaving(result, problems)
+    claims = {
+        e.value["step"]: e for e in result.history.completions("claim") if e.value.get("step")
+    }
+    assert claims["s1_1_claim_t0"].value["chunk_id"] and claims["s2_1_claim_t0"].value["chunk_id"]
+    # both sync jobs are in flight: nothing was due, and the progress property saw that
+    assert claims["s3_1_claim_t0"].value["chunk_id"] is None
+    assert claims["s3_1_claim_t0"].value["due"] == 0

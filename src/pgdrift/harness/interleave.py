@@ -210,6 +210,7 @@ class _SessionThread:
         self.pid = self.conn.info.backend_pid
         self.jobs: queue.Queue[tuple[IStep, str, threading.Event] | None] = queue.Queue()
         self._pending = 0
+        self.last: Any = None  # the completion entry of the latest step
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._loop, name=f"pgdrift-{self.name}", daemon=True)
         self.thread.start()
@@ -261,7 +262,7 @@ class _SessionThread:
                 {"error": str(exc).splitlines()[0][:100], "sqlstate": state},
             )
             return
-        self.h.complete(idx, OK, _shape(step, rows))
+        self.last = self.h.complete(idx, OK, _shape(step, rows))
 
     def close(self) -> None:
         self.jobs.put(None)
@@ -281,6 +282,30 @@ def _shape(step: IStep, rows: list[dict[str, Any]]) -> dict[str, Any]:
             return {"skipped": "nothing held"}
         return {**row, "token": row.get("lease_token"), "lease": LEASE}
     return dict(row)
+
+
+def _note_due(
+    monitor: psycopg.Connection[Any],
+    sess: _SessionThread,
+    sessions: list[_SessionThread],
+    step: IStep,
+) -> None:
+    """After a claim that found nothing while no session holds a transaction open (so no
+    row is locked), record how many sync jobs had a due chunk: the ``progress`` property
+    requires none."""
+    entry = sess.last
+    if entry is None or entry.value.get("step") is None or entry.value.get("chunk_id"):
+        return
+    if entry.value.get("in_txn") or any(s.busy for s in sessions):
+        return
+    if any(s.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE for s in sessions):
+        return
+    row = monitor.execute(
+        "SELECT count(*) FROM sync_jobs WHERE status IN ('pending', 'running')"
+        " AND active_queue_id IS NULL AND next_run_at <= %s",
+        (T0 + timedelta(seconds=step.at),),
+    ).fetchone()
+    entry.value["due"] = int(row[0]) if row else 0
 
 
 def _blocked(monitor: psycopg.Connection[Any], pid: int) -> bool:
@@ -323,6 +348,8 @@ def run_program(program: Program, dsn: str) -> ProgramResult:
                 if time.monotonic() > deadline:
                     blocked.append(label + " (slow)")
                     break
+            if done.is_set() and step.action == "claim":
+                _note_due(monitor, sess, sessions, step)
         for sess in sessions:  # end every open transaction, as the sessions' teardown
             sess.submit(IStep(0, "commit"), "teardown").wait(0)
         for sess in sessions:
