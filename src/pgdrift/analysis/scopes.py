@@ -187,10 +187,13 @@ def relation_source(
             if len(_RELATION_CACHE) > 20000:
                 _RELATION_CACHE.clear()
             _RELATION_CACHE[key] = (rel, catalog, search_path, dict(allowed))
+    # A view whose output columns could not be derived (SELECT * FROM a user function…)
+    # has an unknown shape, not an empty one.
+    known = getattr(rel, "columns_known", True)
     return Source(
         name=alias or rel.name,
-        columns=rel.column_names,
-        types=tuple(c.type for c in rel.columns),
+        columns=rel.column_names if known else None,
+        types=tuple(c.type for c in rel.columns) if known else None,
         relation=rel,
         label=rel.qualified_name,
         schema=None if alias else rel.schema,
