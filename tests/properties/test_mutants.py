@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from props_helpers import hunt
+from props_helpers import hunt, play
 
 from conftest import SQL_DIR
 from pgdrift.harness.mutants import (
@@ -21,6 +21,7 @@ from pgdrift.harness.mutants import (
     Replacement,
     apply_mutant,
 )
+from pgdrift.harness.scenario import JobSpec, Scenario, Step
 
 pytestmark = pytest.mark.properties
 
@@ -77,3 +78,23 @@ def test_mutants_change_only_the_copy(tmp_path: Path) -> None:
         ]
         assert changed, f"{m.name} changed nothing"
     assert before == {p.name: p.read_text() for p in SQL_DIR.glob("*.sql")}
+
+
+def test_a_failure_prints_the_scenario_and_the_history_slice(
+    scenario_server, tmp_path: Path
+) -> None:
+    mutant = next(m for m in QUEUE_MUTANTS if m.name == "cleanup-ignores-lease-expiry")
+    apply_mutant(mutant, SQL_DIR, tmp_path / "sql")
+    template = scenario_server.with_sql([tmp_path / "sql"])
+    scenario = Scenario(
+        jobs=(JobSpec(2, 3),),
+        programs=((Step("claim"), Step("cleanup"), Step("complete_ok")),),
+    )
+    with pytest.raises(AssertionError) as failure:
+        play(scenario_server, scenario, template=template)
+    text = str(failure.value)
+    assert "scenario: 1 workers, lease 30 s, 1 sync jobs (2 chunks)" in text
+    assert "w0: claim; cleanup; complete ok" in text
+    assert "[no-early-reclaim]" in text
+    assert "client history:" in text and "server events:" in text
+    assert "lease_expired" in text and "cleanup" in text
