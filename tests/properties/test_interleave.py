@@ -16,6 +16,8 @@ from pgdrift.harness.checker import check
 from pgdrift.harness.interleave import IStep, Program, parse_spec, programs, replay
 from pgdrift.harness.mutants import QUEUE_MUTANTS, apply_mutant
 
+pytestmark = pytest.mark.properties
+
 RESCUE = Program(
     ((2, 3),),
     (
@@ -28,8 +30,6 @@ RESCUE = Program(
         IStep(1, "commit", 64),
     ),
 )
-
-pytestmark = pytest.mark.properties
 
 
 def test_interleavings_hold_the_properties(scenario_server, props) -> None:
