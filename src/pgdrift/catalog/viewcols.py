@@ -406,5 +406,16 @@ def _figure(val: Any) -> str | None:
     if is_node(val, ast.SQLValueFunction):
         return _SQLVALUE_NAMES.get(int(val.op))
     if is_node(val, ast.XmlExpr):
-        return None
+        return _XML_NAMES.get(int(val.op))
+    if is_node(val, ast.XmlSerialize):
+        return "xmlserialize"
+    if is_node(val, ast.GroupingFunc):
+        return "grouping"
     return None
+
+
+# FigureColname's names for XmlExpr.op (IS_XMLCONCAT … IS_XMLSERIALIZE; IS_DOCUMENT has none).
+_XML_NAMES = {
+    0: "xmlconcat", 1: "xmlelement", 2: "xmlforest", 3: "xmlparse", 4: "xmlpi", 5: "xmlroot",
+    6: "xmlserialize",
+}  # fmt: skip
