@@ -302,6 +302,8 @@ class Session:
         self.pid: int | None = self.conn.info.backend_pid
         self.in_txn = False
         self.txn_began = 0
+        self.last_outcome = OK  # ok / fail / info of the latest call()
+        self.last_entry: Any = None  # the completion entry of the latest successful call()
 
     def now(self) -> datetime:
         return self.clock.now(self.skew)
@@ -345,6 +347,7 @@ class Session:
             kind = _outcome_type(exc, self.conn)
             state = _sqlstate(exc)
             self.h.complete(idx, kind, {"error": _short_error(exc), "sqlstate": state})
+            self.last_outcome = kind
             if kind == INFO:
                 self.reconnect()
             elif self.in_txn:
@@ -353,7 +356,8 @@ class Session:
                 return self.call(f, value, sql, params, now=now, shape=shape, retry_of=idx)
             return None
         result = shape(rows) if shape else (rows[0] if rows else {})
-        self.h.complete(idx, OK, result)
+        self.last_entry = self.h.complete(idx, OK, result)
+        self.last_outcome = OK
         return result
 
     def begin(self, isolation: str = "") -> bool:
@@ -449,12 +453,12 @@ class Session:
         done = self.call(
             "complete", {**value, "chained": True}, _COMPLETE_AND_CLAIM, params, now=now
         )
-        last = self.h.entries[-1]
+        outcome = self.last_outcome  # this session's, not another thread's latest entry
         claim_idx = self.h.invoke(
             self.name, "claim", {"now": now, "chained": True}, pid=self.pid, vnow=now
         )
         if done is None:  # the claim shares the completion's fate
-            self.h.complete(claim_idx, last.type, {"error": last.value.get("error")})
+            self.h.complete(claim_idx, outcome, {"error": "the chained call did not succeed"})
             return None, None
         nxt: dict[str, Any] = {"chunk_id": None, "txid": done.get("txid")}
         if done.get("next_chunk_id") is not None:

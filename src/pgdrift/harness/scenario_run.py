@@ -296,7 +296,7 @@ def drain(
                         " AND active_queue_id IS NULL AND next_run_at <= %s",
                         (t,),
                     ).fetchone()
-                    history.entries[-1].value["due"] = int(due[0]) if due else 0
+                    s.last_entry.value["due"] = int(due[0]) if due else 0
                     break
                 s.complete(row, True, t)
             left = s.conn.execute(
