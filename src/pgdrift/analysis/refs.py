@@ -6,11 +6,11 @@ walks expressions; :class:`pgdrift.analysis.walker.Walker` adds statement struct
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from pgdrift.analysis.colnames import figure_colname
 from pgdrift.analysis.env import Env, Finding, Variable
 from pgdrift.analysis.extensions import extension_provides
 from pgdrift.analysis.functions import EXTENSION_TYPES, check_call, is_builtin_type
@@ -633,48 +633,8 @@ class RefWalker:
         rec`` names the record's fields. Checked against PG 15 for 69 expression shapes."""
         if isinstance(item, exp.Alias):
             return fold(item.args["alias"])
-        name = self._figure(item)
+        name = figure_colname(item, self._own_token, _output_name)
         return name if name is not None else _output_name(item)
-
-    def _figure(self, node: exp.Expr | None) -> str | None:
-        if node is None:
-            return None
-        if isinstance(node, exp.Column):
-            return None if isinstance(node.this, exp.Star) else fold(node.this)
-        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):
-            return fold(node.expression)
-        if isinstance(node, (exp.Paren, exp.Bracket, exp.Collate)):
-            return self._figure(node.this)
-        if isinstance(node, (exp.Window, exp.Filter, exp.WithinGroup)):
-            return self._figure(node.this)
-        if isinstance(node, exp.Cast):
-            inner = self._figure(node.this)
-            return inner if inner is not None else _internal_type_name(node.args["to"])
-        if isinstance(node, exp.Subquery):
-            first = _first_select_item(node.this)
-            if first is None:
-                return None
-            return (
-                fold(first.args["alias"]) if isinstance(first, exp.Alias) else self._figure(first)
-            )
-        if isinstance(node, exp.Case):
-            default = self._figure(node.args.get("default"))
-            return default if default is not None else "case"
-        if isinstance(node, exp.Trim):
-            where = str(node.args.get("position") or "").upper()
-            return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(where, "btrim")
-        named = _FIGURED.get(type(node))
-        if named is not None:
-            return named
-        if isinstance(node, (exp.Func, exp.Anonymous)) and not isinstance(
-            node, (exp.Binary, exp.Predicate)
-        ):
-            token = self._own_token(node)
-            if token is not None and _FUNC_TOKEN.fullmatch(token):
-                return token.strip('"') if token.startswith('"') else token.lower()
-            legacy = _output_name(node)
-            return legacy if legacy != "?column?" else None
-        return None
 
     def _own_token(self, node: exp.Expr) -> str | None:
         """The source text of the token sqlglot recorded for ``node`` itself (a function's
@@ -764,49 +724,6 @@ def _array_items(node: Any) -> list[Any]:
 
 def _quoted_name(node: exp.Anonymous) -> bool:
     return isinstance(node.this, exp.Identifier) and node.this.quoted
-
-
-_FUNC_TOKEN = re.compile(r'[A-Za-z_][\w$]*|"(?:[^"]|"")+"')
-_FIGURED: dict[type, str] = {
-    exp.Coalesce: "coalesce",
-    exp.Greatest: "greatest",
-    exp.Least: "least",
-    exp.Nullif: "nullif",
-    exp.Array: "array",
-    exp.Exists: "exists",
-    exp.StrPosition: "position",
-    exp.AtTimeZone: "timezone",
-    exp.Interval: "interval",
-    exp.GroupConcat: "string_agg",
-    exp.Extract: "extract",
-}
-# Postgres's internal names of the types the grammar maps (FigureColname names a cast of an
-# unnamed expression after its type: int4 '1' and '1'::integer are both "int4").
-_PG_INTERNAL_TYPES = {
-    "INT": "int4", "BIGINT": "int8", "SMALLINT": "int2", "FLOAT": "float4", "DOUBLE": "float8",
-    "BOOLEAN": "bool", "DECIMAL": "numeric", "VARCHAR": "varchar", "CHAR": "bpchar",
-    "TIMESTAMP": "timestamp", "TIMESTAMPTZ": "timestamptz", "TIME": "time", "TIMETZ": "timetz",
-}  # fmt: skip
-
-
-def _internal_type_name(to: exp.Expr) -> str | None:
-    if not isinstance(to, exp.DataType):
-        return None
-    if to.this == exp.DataType.Type.USERDEFINED:
-        kind = to.args.get("kind")
-        return fold(kind.expression if isinstance(kind, exp.Dot) else kind) if kind else None
-    if to.this == exp.DataType.Type.ARRAY:
-        return None
-    key = to.this.name if isinstance(to.this, exp.DataType.Type) else str(to.this).upper()
-    return _PG_INTERNAL_TYPES.get(key, key.lower())
-
-
-def _first_select_item(query: exp.Expr) -> exp.Expr | None:
-    while isinstance(query, (exp.Subquery, exp.SetOperation)):
-        query = query.this
-    if isinstance(query, exp.Select) and query.expressions:
-        return query.expressions[0]
-    return None
 
 
 def _output_name(item: exp.Expr) -> str:
