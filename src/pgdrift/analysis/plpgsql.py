@@ -19,6 +19,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pgdrift.analysis.env import Env, Finding, Resolution, Variable
+from pgdrift.analysis.plpgsql_guards import (
+    existence_tested,
+    is_table_name_expr,
+    quoted_names,
+    renamed_table,
+    sets_search_path,
+    table_test,
+)
 from pgdrift.analysis.plpgsql_support import (
     DeclarationsMixin,
     _fold_ident,
@@ -50,55 +58,6 @@ _ALIAS = re.compile(
     r'(?<![\w$])("[^"]+"|[A-Za-z_]\w*)\s+alias\s+for\s+(\$\d+|"[^"]+"|[A-Za-z_]\w*)',
     re.IGNORECASE,
 )
-_SETS_SEARCH_PATH = re.compile(
-    r"'search_path'|\bset\s+(?:local\s+|session\s+)?search_path\b", re.IGNORECASE
-)
-_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
-_SQL_COMMENT = re.compile(r"/\*.*?\*/|--[^\n]*", re.DOTALL)
-_RENAME_TABLE = re.compile(
-    rf"\s*alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:(?P<schema>{_IDENT})\s*\.\s*)?"
-    rf"(?P<old>{_IDENT})\s+rename\s+to\s+(?P<new>{_IDENT})\s*;?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _fold_name(ident: str) -> str:
-    if ident.startswith('"'):
-        return ident[1:-1].replace('""', '"')
-    return ident.lower()
-
-
-_TABLE_TEST = re.compile(
-    r"^\s*\(?\s*tg_(?:table_name|relname)(?:::\s*text)?\s*"
-    r"(?P<op>=|<>|!=|not\s+in|in)\s*(?P<rhs>'(?:[^']|'')*'|\(\s*'(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*\s*\))"
-    r"\s*\)?\s*$",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"'((?:[^']|'')*)'")
-_TG_TABLE = re.compile(r"^\s*tg_(?:table_name|relname)\s*$", re.IGNORECASE)
-
-_REGCLASS_TEST = re.compile(
-    r"to_regclass\s*\(\s*'([^']+)'(?:::\s*\w+)?\s*\)\s*is\s+not\s+null", re.IGNORECASE
-)
-_CATALOG_TEST = re.compile(r"\b(?:table_name|tablename|relname)\s*=\s*'([^']+)'", re.IGNORECASE)
-_COLUMN_TEST = re.compile(r"\b(?:column_name|attname)\s*=\s*'([^']+)'", re.IGNORECASE)
-
-
-def _existence_tested(cond: dict[str, Any] | None) -> tuple[set[str], set[str]]:
-    """Relations a condition tests the existence of (``to_regclass('x') IS NOT NULL``,
-    ``EXISTS (SELECT … FROM information_schema.tables / pg_tables / pg_class WHERE
-    table_name = 'x')``), when the test is positive."""
-    query = (cond or {}).get("PLpgSQL_expr", {}).get("query", "")
-    low = query.lower()
-    names = [m.group(1) for m in _REGCLASS_TEST.finditer(query)]
-    columns: list[str] = []
-    if "exists" in low and "not exists" not in low and not low.lstrip().startswith("not"):
-        columns = [m.group(1) for m in _COLUMN_TEST.finditer(query)]
-        if not columns:  # a column test names its table too: the table is not in doubt
-            names += [m.group(1) for m in _CATALOG_TEST.finditer(query)]
-    return {n.rpartition(".")[2].strip('"').lower() for n in names}, {c.lower() for c in columns}
-
-
 _VARIABLE_CONFLICT = re.compile(
     r"#\s*variable_conflict\s+(error|use_variable|use_column)\b", re.IGNORECASE
 )
@@ -184,7 +143,7 @@ class _Walker(DeclarationsMixin):
             self.env.variable_conflict = m.group(1).lower()
         elif info.variable_conflict:  # SET plpgsql.variable_conflict = … on the routine
             self.env.variable_conflict = info.variable_conflict
-        self.env.dynamic_search_path = _SETS_SEARCH_PATH.search(fn.body) is not None
+        self.env.dynamic_search_path = sets_search_path(fn.body)
         self._pos = 0
         self._block_decls: dict[int, list[int]] = {}
         self._excluded: set[int] = set()
@@ -367,7 +326,7 @@ class _Walker(DeclarationsMixin):
         known = self._table_test(stmt.get("cond"))
         branches: list[Callable[[], None]] = []
         if known is not False:
-            guarded, guarded_cols = _existence_tested(stmt.get("cond"))
+            guarded, guarded_cols = existence_tested(stmt.get("cond"))
 
             def then() -> None:
                 added = guarded - self.env.guarded_relations
@@ -408,16 +367,7 @@ class _Walker(DeclarationsMixin):
         the trigger's table; None when it is not such a test or there is no table."""
         if self.trigger_table is None or not cond:
             return None
-        query = cond.get("PLpgSQL_expr", {}).get("query", "")
-        m = _TABLE_TEST.match(query)
-        if m is None:
-            return None
-        names = {v.replace("''", "'") for v in _QUOTED.findall(m.group("rhs"))}
-        if not names:
-            return None
-        hit = self.trigger_table.name in names
-        op = " ".join(m.group("op").lower().split())
-        return hit if op in ("=", "in") else not hit
+        return table_test(cond.get("PLpgSQL_expr", {}).get("query", ""), self.trigger_table.name)
 
     def _s_case(self, stmt: dict[str, Any], line: int) -> None:
         self._expr(stmt.get("t_expr"), line)
@@ -426,12 +376,12 @@ class _Walker(DeclarationsMixin):
             case_var = self._datum_name(stmt.get("t_varno", 0))
         branches: list[Callable[[], None]] = []
         t_query = (stmt.get("t_expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
-        by_table = self.trigger_table is not None and _TG_TABLE.match(t_query) is not None
+        by_table = self.trigger_table is not None and is_table_name_expr(t_query)
         for when in stmt.get("case_when_list", ()):
             w = when.get("PLpgSQL_case_when", {})
             if by_table:  # CASE TG_TABLE_NAME WHEN 'x' …: only this table's branch runs
                 wq = (w.get("expr") or {}).get("PLpgSQL_expr", {}).get("query", "")
-                names = {v.replace("''", "'") for v in _QUOTED.findall(wq)}
+                names = quoted_names(wq)
                 if names and self.trigger_table.name not in names:  # type: ignore[union-attr]
                     continue
 
@@ -588,13 +538,10 @@ class _Walker(DeclarationsMixin):
     def _note_rename(self, query: str) -> None:
         """``ALTER TABLE t RENAME TO u`` in the body: later statements see ``u`` (a
         migration's DO block rebuilding a table renames the old one, then reads it)."""
-        if "rename" not in query.lower():
+        renamed = renamed_table(query)
+        if renamed is None:
             return
-        m = _RENAME_TABLE.match(_SQL_COMMENT.sub(" ", query))
-        if m is None:
-            return
-        old_name, new_name = (_fold_name(g) for g in m.group("old", "new"))
-        schema = _fold_name(m.group("schema")) if m.group("schema") else None
+        schema, old_name, new_name = renamed
         rel = self.env.temp_relations.get(old_name) if schema is None else None
         if rel is None:
             rel = self.catalog.find_relation(old_name, schema, self.search_path)
