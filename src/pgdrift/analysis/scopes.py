@@ -213,7 +213,13 @@ BUILTIN_SRF_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "json_array_elements_text": (("value", "text"),),
     "jsonb_array_elements_text": (("value", "text"),),
     "pg_options_to_table": (("option_name", "text"), ("option_value", "text")),
-    "pg_get_keywords": (("word", "text"), ("catcode", "char"), ("catdesc", "text")),
+    "pg_get_keywords": (
+        ("word", "text"),
+        ("catcode", "char"),
+        ("barelabel", "boolean"),
+        ("catdesc", "text"),
+        ("baredesc", "text"),
+    ),
 }
 
 # Built-in set-returning functions returning a scalar (one column named after the function).
