@@ -212,6 +212,8 @@ class Bench:
     dsn_for: Callable[[str], str]
     jobs: int
     per_job: int
+    #: BatchCompleter connections of chunkq-batched (0: as pgdrift worker, the default)
+    completer_connections: int = 0
     built: set[str] = field(default_factory=set)
 
     def template(self, system: str) -> str:
@@ -255,7 +257,14 @@ class Bench:
             errors: list[BaseException] = []
             barrier = threading.Barrier(workers + 1)
 
-            completer = BatchCompleter(dsn).start() if system == "chunkq-batched" else None
+            completer = None
+            if system == "chunkq-batched":
+                options = (
+                    {"connections": self.completer_connections}
+                    if self.completer_connections
+                    else {}
+                )
+                completer = BatchCompleter(dsn, **options).start()
             loop = (
                 functools.partial(_chunkq_batched_loop, completer) if completer else LOOPS[system]
             )
@@ -329,6 +338,12 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help="rounds per worker count, systems interleaved; the median is reported",
     )
+    parser.add_argument(
+        "--completer-connections",
+        type=int,
+        default=0,
+        help="connections of chunkq-batched's BatchCompleter (default: pgdrift worker's)",
+    )
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
     systems = [s for s in args.systems.split(",") if s]
@@ -344,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             }
         print(f"server: {where}; " + ", ".join(f"{k}={v}" for k, v in settings.items()))
         print(f"jobs per run: {args.jobs} (chunkq: sync jobs of {args.chunks_per_job} chunks)")
-        bench = Bench(admin_dsn, dsn_for, args.jobs, args.chunks_per_job)
+        bench = Bench(
+            admin_dsn, dsn_for, args.jobs, args.chunks_per_job, args.completer_connections
+        )
         rates: dict[tuple[str, int], float] = {}
         for n in workers:
             samples: dict[str, list[float]] = {system: [] for system in systems}

@@ -19,7 +19,7 @@ CREATE TABLE public.chunk_processing_queue (
     CONSTRAINT chunk_processing_queue_state_check CHECK (public.chunk_processing_queue_state_ok(status, attempts, max_attempts, worker_id, lease_token, claimed_at, lease_expires_at, finished_at)),
     CONSTRAINT chunk_processing_queue_pkey PRIMARY KEY (id),
     CONSTRAINT chunk_processing_queue_chunk_id_key UNIQUE (chunk_id)
-);
+) WITH (fillfactor=70);
 
 ALTER TABLE public.chunk_processing_queue ADD CONSTRAINT chunk_processing_queue_chunk_fkey FOREIGN KEY (chunk_id, sync_job_id, chunk_index) REFERENCES public.chunked_sync_jobs(id, sync_job_id, chunk_index) ON DELETE CASCADE;
 ALTER TABLE public.chunk_processing_queue ADD CONSTRAINT chunk_processing_queue_sync_job_id_fkey FOREIGN KEY (sync_job_id) REFERENCES public.sync_jobs(id) ON DELETE CASCADE;

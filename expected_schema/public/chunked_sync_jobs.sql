@@ -13,7 +13,7 @@ CREATE TABLE public.chunked_sync_jobs (
     CONSTRAINT chunked_sync_jobs_state_check CHECK (public.chunked_sync_jobs_state_ok(status, chunk_index, estimated_emails, started_at, completed_at, processing_time_ms, error_message)),
     CONSTRAINT chunked_sync_jobs_pkey PRIMARY KEY (id),
     CONSTRAINT chunked_sync_jobs_chunk_index_key UNIQUE (sync_job_id, chunk_index)
-);
+) WITH (fillfactor=70);
 
 ALTER TABLE public.chunked_sync_jobs ADD CONSTRAINT chunked_sync_jobs_sync_job_id_fkey FOREIGN KEY (sync_job_id) REFERENCES public.sync_jobs(id) ON DELETE CASCADE;
 CREATE UNIQUE INDEX chunked_sync_jobs_identity_key ON public.chunked_sync_jobs USING btree (id, sync_job_id, chunk_index);

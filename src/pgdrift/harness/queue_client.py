@@ -112,6 +112,12 @@ _COMPLETE_AND_CLAIM = (
     " p_success => %s, p_worker_id => %s, p_processing_time_ms => %s, p_error_message => %s,"
     " p_lease_seconds => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s)"
 )
+_COMPLETE_BATCH = (
+    "SELECT * FROM complete_and_claim_next_chunks_safe(p_chunk_ids => %s, p_lease_tokens => %s,"
+    " p_success => %s, p_worker_ids => %s::text[], p_processing_time_ms => %s::integer[],"
+    " p_error_messages => %s::text[], p_lease_seconds => %s, p_backoff_base_ms => %s,"
+    " p_backoff_max_ms => %s)"
+)
 _N_COMPLETION = len(Completion.__dataclass_fields__)
 
 
@@ -188,9 +194,10 @@ class _Pending:
 class BatchCompleter:
     """Reports the completions of many worker threads together, in one transaction per batch.
 
-    Every completion is still ``complete_chunk_job_safe`` with its own lease token, outbox
-    row and notification, all in the transaction that commits it; a batch only shares the
-    COMMIT. That matters because Postgres serialises the commits of transactions that
+    A batch is one call of ``complete_and_claim_next_chunks_safe`` (one statement, one
+    round trip): every completion in it is still ``complete_chunk_job_safe`` with its own
+    lease token, outbox row and notification, all in the transaction that commits it,
+    followed by the worker's next claim; a batch only shares the statement and the COMMIT. That matters because Postgres serialises the commits of transactions that
     NOTIFY (a database-wide lock held through the WAL flush): one commit per batch instead of
     one per chunk is what lets several workers keep the per-completion notification. Batches
     lock sync jobs in ``sync_job_id`` order (no deadlocks between completers); when a batch
@@ -346,45 +353,28 @@ class BatchCompleter:
             self.backoff_max_ms,
         )
 
-    def _params(self, item: _Pending) -> tuple[str, tuple[Any, ...]]:
-        c = item.chunk
-        if item.claim_for is not None:
-            return _COMPLETE_AND_CLAIM, (
-                c.chunk_id,
-                c.lease_token,
-                item.success,
-                item.claim_for,
-                item.processing_time_ms,
-                item.error_message,
-                item.lease_seconds,
-                self.backoff_base_ms,
-                self.backoff_max_ms,
-            )
-        return _COMPLETE, (
-            c.chunk_id,
-            c.lease_token,
-            item.success,
-            item.processing_time_ms,
-            item.error_message,
+    @staticmethod
+    def _settle(item: _Pending, row: tuple[Any, ...]) -> None:
+        # a batch row: the completion, then the next_* columns (NULL when no claim)
+        item.result, item.next_chunk = _split(row)
+
+    def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
+        # one statement, one transaction, one commit for the whole batch; the function
+        # handles the items in sync_job_id order (no deadlocks between completers)
+        params = (
+            [p.chunk.chunk_id for p in batch],
+            [p.chunk.lease_token for p in batch],
+            [p.success for p in batch],
+            [p.claim_for for p in batch],
+            [p.processing_time_ms for p in batch],
+            [p.error_message for p in batch],
+            [p.lease_seconds for p in batch],
             self.backoff_base_ms,
             self.backoff_max_ms,
         )
-
-    @staticmethod
-    def _settle(item: _Pending, row: tuple[Any, ...]) -> None:
-        if item.claim_for is not None:
-            item.result, item.next_chunk = _split(row)
-        else:
-            item.result = Completion(*row)
-
-    def _flush(self, batch: list[_Pending], conns: list[psycopg.Connection[Any]]) -> None:
-        batch.sort(key=lambda p: (p.chunk.sync_job_id, p.chunk.chunk_id))
         try:
             conn = self._connection(conns)
-            # one round trip: BEGIN, every completion, COMMIT sent together (pipeline mode)
-            with conn.pipeline(), conn.transaction():
-                cursors = [conn.cursor().execute(*self._params(item)) for item in batch]
-            rows = [cur.fetchone() for cur in cursors]
+            rows = conn.execute(_COMPLETE_BATCH, params).fetchall()
         except psycopg.Error as exc:
             log.warning("batch of %d completions failed (%s); settling each alone", len(batch), exc)
             for item in batch:
@@ -393,9 +383,11 @@ class BatchCompleter:
         with self._lock:
             self.batches += 1
             self.completions += len(batch)
-        for item, row in zip(batch, rows, strict=True):
-            assert row is not None
-            self._settle(item, row)
+        if len(rows) != len(batch):  # cannot happen: one row per item
+            raise RuntimeError(f"batch of {len(batch)} completions answered {len(rows)} rows")
+        for row in rows:
+            item = batch[row[0] - 1]
+            self._settle(item, row[1:])
             item.settled.set()
 
     def _flush_one(self, item: _Pending, conns: list[psycopg.Connection[Any]]) -> None:
