@@ -259,16 +259,47 @@ def time_plpgsql_check(files: list[Path], repeat: int = 1) -> dict[str, float] |
         server.stop()
 
 
+def _bytecode(tmp: Path, cache: bool) -> None:
+    """An installed package has its .pyc files; an editable one writes them on first use
+    unless PYTHONDONTWRITEBYTECODE is set (as in some sandboxes), and then every run
+    compiles pgdrift's modules from source. With ``cache``, the pgdrift processes timed
+    here get .pyc files, compiled up front into a prefix under ``tmp``."""
+    import pgdrift
+
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("byte-code cache: the environment's own")
+        return
+    if not cache:
+        print("byte-code cache: off (PYTHONDONTWRITEBYTECODE is set: pgdrift compiled each run)")
+        return
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    package = Path(pgdrift.__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    print(
+        "byte-code cache: on (PYTHONDONTWRITEBYTECODE is set here; pgdrift's .pyc files are"
+        " compiled into the temporary folder, as an installed package has them;"
+        " --no-bytecode-cache to time without)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="200,2000")
     ap.add_argument("--jobs", type=int, default=0, help="pgdrift workers (0 = every core)")
     ap.add_argument("--repeat", type=int, default=5, help="runs per CLI figure (median)")
     ap.add_argument("--no-plpgsql-check", action="store_true")
+    ap.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="run pgdrift without .pyc files when PYTHONDONTWRITEBYTECODE is set (each "
+        "run then compiles pgdrift's modules from source)",
+    )
     args = ap.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average {load}")
     tmp = Path(tempfile.mkdtemp(prefix="pgdrift-bench-"))
+    _bytecode(tmp, not args.no_bytecode_cache)
     try:
         for n in (int(s) for s in args.sizes.split(",")):
             folder = tmp / f"n{n}"
