@@ -228,7 +228,9 @@ def add_constraint(ctx: DdlContext, rel: Relation, con: Any, column: str | None 
         rel = rel.with_columns(
             replace(c, not_null=True) if c.name in keys else c for c in rel.columns
         )
-    elif kind == ConstrType.CONSTR_CHECK:
+    elif kind == ConstrType.CONSTR_CHECK and not con.skip_validation:
+        # a NOT VALID check does not hold for existing rows: comparing with other values
+        # (to migrate them before VALIDATE CONSTRAINT) is legitimate
         rel = _apply_check_values(rel, con.raw_expr)
     return rel
 
@@ -260,7 +262,10 @@ def _recompute_check_values(rel: Relation, ctx: DdlContext) -> Relation:
         try:
             stmt: Any = parse_sql(f"ALTER TABLE t ADD {con.definition}")[0].stmt
             node = stmt.cmds[0].def_
-            rel = _apply_check_values(rel, node.raw_expr)
+            if not node.skip_validation and not con.definition.rstrip().upper().endswith(
+                "NOT VALID"
+            ):
+                rel = _apply_check_values(rel, node.raw_expr)
         except Exception:
             continue
     return rel
