@@ -518,13 +518,12 @@ class _Walker(DeclarationsMixin):
         if m is None:
             self._expr(expr, line)
             return
-        # CALL p(args) is checked as SELECT p(args): same arguments, same offsets after it.
-        text = "SELECT" + query[m.end(1) :]
-        shift = len("SELECT") - m.end(1)
+        # The resolver checks CALL p(args) as a procedure call: its OUT arguments are passed
+        # too (PG 14+), and offsets are the statement's own.
         place = self._place(query, line, 0)
-        res = self._resolve(text, "statement")
+        res = self._resolve(query, "statement")
         self.result.statements += 1
-        self._report(res, place, lambda i: max(i - shift, 0), line)
+        self._report(res, place, lambda i: i, line)
 
     def _s_execsql(self, stmt: dict[str, Any], line: int) -> None:
         res = self._expr(stmt.get("sqlstmt"), line)

@@ -477,7 +477,14 @@ class RefWalker:
         name = node.name.lower() if not _quoted_name(node) else node.name
         if name in _ARRAY_QUANTIFIERS and not _quoted_name(node) and schema is None:
             return  # x > ALL (array), x = SOME (array): sqlglot's call of a keyword
-        problem = check_call(self.catalog, self.search_path, name, schema, len(node.expressions))
+        problem = check_call(
+            self.catalog,
+            self.search_path,
+            name,
+            schema,
+            len(node.expressions),
+            procedure_call=self.procedure_call,
+        )
         if problem is None:
             return
         if problem.kind == "unknown" and schema is None and self.env.dynamic_search_path:

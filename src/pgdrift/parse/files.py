@@ -402,15 +402,10 @@ def _classify(stmt: Statement, text: str, base: int) -> None:
     elif isinstance(node, DML_NODES):
         stmt.kind = "dml"
     elif isinstance(node, ast.CallStmt):
-        # CALL p(args) is checked as SELECT p(args): same arguments, offsets mapped back
-        m = re.match(r"call\b", stmt.text, re.IGNORECASE)
-        if m:
+        # CALL p(args): the resolver checks it as a procedure call (OUT arguments count)
+        if re.match(r"call\b", stmt.text, re.IGNORECASE):
             stmt.kind = "dml"
-            rest = len(stmt.text) - m.end()
-            mapping = [stmt.start] * len("SELECT") + list(
-                range(stmt.start + m.end(), stmt.start + m.end() + rest)
-            )
-            stmt.body = Body("SELECT" + stmt.text[m.end() :], stmt.start, mapping)
+            stmt.body = Body(stmt.text, stmt.start)
     elif isinstance(node, ast.CreateTrigStmt):
         stmt.kind = "trigger"
         if node.whenClause is not None:
