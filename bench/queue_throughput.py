@@ -10,9 +10,13 @@ no-op handler), for 1, 4, 8 and 16 workers:
 * ``chunkq-chained``  the same functions, but a chunk's completion and the next claim
                       share one transaction (what ``pgdrift worker`` does by default);
 * ``chunkq-batched``  every guarantee on, as ``pgdrift worker --concurrency N`` runs: the
-                      workers' complete-and-claim-next calls (each with its lease check,
-                      outbox row and pg_notify) are committed in shared batches by two
-                      completer connections, like River's batch completer;
+                      workers' complete-and-claim-next items (each with its lease check,
+                      attempt, order, event rows, outbox row and pg_notify) are sent as one
+                      complete_and_claim_next_chunks_safe() statement per batch and
+                      committed together, by two completer connections (like River's batch
+                      completer). Connections: each worker's own one is used for its first
+                      claim only, so the database work runs on 2 backends (procrastinate: N);
+                      the run prints the mean completions per commit;
 * ``procrastinate``   procrastinate's own procrastinate_fetch_job_v2 /
                       procrastinate_finish_job_v1 (its schema.sql, from PyPI);
 * ``bare``            ``DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)``,
@@ -214,6 +218,10 @@ class Bench:
     per_job: int
     #: BatchCompleter connections of chunkq-batched (0: as pgdrift worker, the default)
     completer_connections: int = 0
+    #: BatchCompleter linger of chunkq-batched, seconds
+    linger: float = 0.0
+    #: completions per batch of the chunkq-batched runs, per worker count
+    batch_sizes: dict[int, list[float]] = field(default_factory=dict)
     built: set[str] = field(default_factory=set)
 
     def template(self, system: str) -> str:
@@ -259,11 +267,9 @@ class Bench:
 
             completer = None
             if system == "chunkq-batched":
-                options = (
-                    {"connections": self.completer_connections}
-                    if self.completer_connections
-                    else {}
-                )
+                options: dict[str, Any] = {"linger": self.linger}
+                if self.completer_connections:
+                    options["connections"] = self.completer_connections
                 completer = BatchCompleter(dsn, **options).start()
             loop = (
                 functools.partial(_chunkq_batched_loop, completer) if completer else LOOPS[system]
@@ -286,6 +292,9 @@ class Bench:
             elapsed = time.perf_counter() - started
             if completer is not None:
                 completer.close()
+                self.batch_sizes.setdefault(workers, []).append(
+                    completer.completions / max(1, completer.batches)
+                )
             left = _remaining(system, conns[0])
             for c in conns:
                 c.close()
@@ -344,6 +353,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="connections of chunkq-batched's BatchCompleter (default: pgdrift worker's)",
     )
+    parser.add_argument(
+        "--linger",
+        type=float,
+        default=0.0,
+        help="seconds chunkq-batched's BatchCompleter waits for more completions per batch",
+    )
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
     systems = [s for s in args.systems.split(",") if s]
@@ -360,7 +375,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server: {where}; " + ", ".join(f"{k}={v}" for k, v in settings.items()))
         print(f"jobs per run: {args.jobs} (chunkq: sync jobs of {args.chunks_per_job} chunks)")
         bench = Bench(
-            admin_dsn, dsn_for, args.jobs, args.chunks_per_job, args.completer_connections
+            admin_dsn,
+            dsn_for,
+            args.jobs,
+            args.chunks_per_job,
+            args.completer_connections,
+            args.linger,
         )
         rates: dict[tuple[str, int], float] = {}
         for n in workers:
@@ -378,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {system:<17} {n:>2} workers: {rates[system, n]:>8,.0f} jobs/s{spread}",
                     flush=True,
                 )
+            if n in bench.batch_sizes:
+                sizes = bench.batch_sizes[n]
+                print(f"  (chunkq-batched: {statistics.mean(sizes):.1f} completions per commit)")
         print()
         header = f"{'workers':>7} " + " ".join(f"{s:>15}" for s in systems)
         if "procrastinate" in systems:
