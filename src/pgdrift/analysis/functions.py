@@ -165,6 +165,15 @@ def check_call(
             f'{name}() comes from the extension "{ext}": '
             f'add CREATE EXTENSION IF NOT EXISTS "{ext}" to the schema',
         )
+    if schema is None:  # the same name in a schema that is not on the search_path
+        elsewhere = sorted({fn.schema for fn in catalog.iter_functions() if fn.name == name})
+        if elsewhere:
+            return CallProblem(
+                "unknown",
+                f"function {qual}() does not exist",
+                f'did you mean "{elsewhere[0]}.{name}"? (schema "{elsewhere[0]}" is not on '
+                "the search_path: qualify the name or set search_path)",
+            )
     candidates = [fn.name for fn in catalog.iter_functions()]
     if schema is None:
         candidates.extend(builtin_names())

@@ -13,3 +13,9 @@ SET search_path = files AS $$
 BEGIN
   RETURN (SELECT count(*) FROM blobs WHERE bucket = p_bucket);
 END $$;
+
+-- the same for a function called unqualified from a body whose schema is off the path
+CREATE FUNCTION files.current_bucket() RETURNS text LANGUAGE sql AS $$ SELECT 'main' $$;
+CREATE FUNCTION files.main_blobs() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM files.blobs WHERE bucket = current_bucket()  -- expect: PGD104(files.current_bucket)
+$$;
