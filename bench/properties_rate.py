@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         if not args.no_mutants:
-            print("\nmutants (scenario hunt of 15 runs, then interleavings up to 120):")
+            print(
+                "\nmutants (15 scenarios, then the known-race corpus, then up to 120 interleavings):"
+            )
             caught = 0
             t0 = time.perf_counter()
             with tempfile.TemporaryDirectory() as tmp:
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                     apply_mutant(m, ROOT / "sql", Path(tmp) / m.name)
                     tpl = ss.with_sql([Path(tmp) / m.name])
                     result = "survived"
-                    for mode, budget in (("scenario", 15), ("interleave", 120)):
+                    for mode, budget in (("scenario", 15), ("corpus", 0), ("interleave", 120)):
                         found, _, runs = hunt(ss, tpl, mode, budget)
                         if found:
                             props = sorted({v.prop for v in found} & m.expect) or sorted(

@@ -87,12 +87,20 @@ def hunt(
     ss: ScenarioServer, template: str, mode: str, max_examples: int
 ) -> tuple[list[Any], str, int]:
     """Search (derandomized, no shrinking) for a run of ``mode`` ('scenario' or
-    'interleave') that violates a property on ``template``. Returns the violations (empty
+    'interleave'; 'corpus' runs the known-race interleavings) that violates a property on ``template``. Returns the violations (empty
     when none was found), the failing run described, and how many runs it took."""
     from hypothesis import HealthCheck, Phase, find, settings
 
     from pgdrift.harness.interleave import programs
 
+    if mode == "corpus":  # the known-race interleavings, each once
+        from pgdrift.harness.interleave import KNOWN_RACES
+
+        for n, program in enumerate(KNOWN_RACES.values(), 1):
+            result, problems = run_interleaving(ss, program, template)
+            if problems:
+                return problems, explain_interleaving(result, problems), n
+        return [], "", len(KNOWN_RACES)
     found: dict[str, Any] = {}
     runs = [0]
 

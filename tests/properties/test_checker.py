@@ -271,3 +271,13 @@ def test_each_property_can_be_run_alone(name: str) -> None:
     w.create([1])
     w.lifecycle(1)
     assert check(w.h, w.s, only={name}) == []
+
+
+def test_cleanup_dead_lettering_a_live_lease_is_an_early_reclaim() -> None:
+    w = World()
+    w.create([1])
+    w.event(1, "claimed", "pending", "processing", 1, A, 0, 30)
+    w.op("w1", "cleanup", now=t(10), reclaimed=1, txid=900)
+    w.s.txid_status[900] = "committed"
+    w.event(1, "dead_lettered", "processing", "failed", 1, A, 10, txid=900)
+    assert "no-early-reclaim" in w.props()

@@ -13,7 +13,7 @@ from props_helpers import explain_interleaving, run_interleaving
 
 from conftest import SQL_DIR
 from pgdrift.harness.checker import check
-from pgdrift.harness.interleave import IStep, Program, parse_spec, programs, replay
+from pgdrift.harness.interleave import KNOWN_RACES, IStep, Program, parse_spec, programs, replay
 from pgdrift.harness.mutants import QUEUE_MUTANTS, apply_mutant
 
 pytestmark = pytest.mark.properties
@@ -120,3 +120,9 @@ def test_an_empty_claim_with_no_lock_held_records_what_was_due(scenario_server) 
     # both sync jobs are in flight: nothing was due, and the progress property saw that
     assert claims["s3_1_claim_t0"].value["chunk_id"] is None
     assert claims["s3_1_claim_t0"].value["due"] == 0
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_RACES))
+def test_known_races_hold_on_the_queue(name: str, scenario_server) -> None:
+    result, problems = run_interleaving(scenario_server, KNOWN_RACES[name])
+    assert problems == [], explain_interleaving(result, problems)

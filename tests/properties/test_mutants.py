@@ -25,8 +25,8 @@ from pgdrift.harness.scenario import JobSpec, Scenario, Step
 
 pytestmark = pytest.mark.properties
 
-# (mode, CI budget of runs): cheap random scenarios first, then interleavings
-SEARCH = (("scenario", 15), ("interleave", 120))
+# (mode, CI budget of runs): random scenarios, the known-race corpus, random interleavings
+SEARCH = (("scenario", 15), ("corpus", 0), ("interleave", 120))
 
 
 @pytest.mark.parametrize("mutant", QUEUE_MUTANTS, ids=lambda m: m.name)

@@ -311,11 +311,39 @@ def no_double_processing(ctx: Context) -> Iterator[Violation]:
 _model_property(
     "finished-stays-finished", "A completed, failed or cancelled chunk never changes again."
 )
-_model_property(
-    "no-early-reclaim",
-    "A lease is reclaimed only at or after its expiry (as of the reclaiming call's clock), "
-    "and never before the expiry its claim granted.",
-)
+
+
+@_property("no-early-reclaim")
+def no_early_reclaim(ctx: Context) -> Iterator[Violation]:
+    """A lease is reclaimed only at or after its expiry (as of the reclaiming call's
+    clock), never before the expiry its claim granted -- whether cleanup puts the chunk
+    back (lease_expired) or dead-letters it (its last attempt)."""
+    yield from (v for v in _model_cached(ctx) if v.prop == "no-early-reclaim")
+    cleanup_txids = {
+        e.value["txid"]
+        for e in ctx.history.completions("cleanup", OK)
+        if isinstance(e.value.get("txid"), int)
+    }
+    for events in ctx.state.events_by_chunk().values():
+        claim: dict[str, Any] | None = None
+        for ev in events:
+            if ev["transition"] == "claimed":
+                claim = ev
+            elif (
+                ev["transition"] == "dead_lettered"
+                and ev["txid"] in cleanup_txids
+                and claim is not None
+                and claim["lease_expires_at"] is not None
+                and ev["event_at"] < claim["lease_expires_at"]
+            ):
+                yield Violation(
+                    "no-early-reclaim",
+                    f"chunk {ev['chunk_id']}: cleanup dead-lettered lease "
+                    f"{str(claim['lease_token'])[:8]} at {ev['event_at']}, before its expiry "
+                    f"{claim['lease_expires_at']}",
+                    _client_entries(ctx, "cleanup", txid=ev["txid"]),
+                    [claim["id"], ev["id"]],
+                )
 
 
 @_property("only-lease-holder-completes")

@@ -158,6 +158,47 @@ class Program:
         )
 
 
+# Known-dangerous interleavings, run as a fixed corpus (like Postgres's isolation specs)
+# before random ones: each is a race a production queue has lost before.
+KNOWN_RACES: dict[str, Program] = {
+    # a zombie completes after its lease was reclaimed and handed on (River #1302)
+    "rescued-zombie-completes": Program(
+        ((2, 3),),
+        (
+            IStep(0, "claim", 0),
+            IStep(2, "cleanup", 61),
+            IStep(1, "claim", 61),
+            IStep(0, "complete_ok", 62),
+            IStep(1, "complete_ok", 63),
+        ),
+    ),
+    # two claimers race for one sync job while the first claim is uncommitted
+    "claim-during-open-claim": Program(
+        ((2, 3),),
+        (
+            IStep(0, "begin", 0),
+            IStep(0, "claim", 0),
+            IStep(1, "claim", 0),
+            IStep(0, "commit", 0),
+            IStep(1, "complete_ok", 1),
+            IStep(0, "complete_ok", 1),
+        ),
+    ),
+    # cleanup runs while a live lease is held; the lease then expires and is reclaimed
+    "cleanup-around-a-live-lease": Program(
+        ((1, 2), (1, 1)),
+        (
+            IStep(0, "claim", 0),
+            IStep(1, "cleanup", 30),
+            IStep(0, "complete_error", 31),
+            IStep(1, "claim", 70),
+            IStep(2, "cleanup", 131),
+            IStep(1, "claim", 131),
+        ),
+    ),
+}
+
+
 def programs(max_sessions: int = 3, max_units: int = 3) -> Any:
     """A hypothesis strategy of programs.
 
