@@ -87,6 +87,9 @@ class Resolution:
     # None when they cannot be known (e.g. SELECT * from an unknown shape).
     output_columns: tuple[str, ...] | None = None
     output_types: tuple[str | None, ...] | None = None
+    # ``schema.name`` when the output is exactly one relation's row (``SELECT * FROM t``,
+    # ``SELECT t.* FROM t``): named in messages about a record typed by this statement.
+    output_relation: str | None = None
     # The statement could not be analysed (sqlglot could not parse it, or it parsed into an
     # opaque Command). The caller reports it as PGD002 and counts it.
     unanalysed: str | None = None

@@ -433,7 +433,8 @@ class _Walker(DeclarationsMixin):
         for name, (fields, types) in shapes.items():
             var = self.env.variables.get(name)
             if var is not None and (var.fields, var.field_types) != (fields, types):
-                self._set_variable(replace(var, fields=fields, field_types=types))
+                # the shape's source relation is not tracked across branches: drop it
+                self._set_variable(replace(var, fields=fields, field_types=types, relation=None))
 
     def _s_loop(self, stmt: dict[str, Any], line: int) -> None:
         self._branches([lambda: self._stmts(stmt.get("body", []))], fallthrough=True)
@@ -613,7 +614,7 @@ class _Walker(DeclarationsMixin):
         if name and name in self.dynamic:
             cols = res.output_columns if res is not None else None
             types = res.output_types if res is not None else None
-            self._reshape(name, cols, types)
+            self._reshape(name, cols, types, res.output_relation if res is not None else None)
 
     def _check_field_target(self, dno: int, line: int) -> None:
         """``INTO rec.field``: the field must exist when the record's shape is known."""
@@ -645,14 +646,18 @@ class _Walker(DeclarationsMixin):
         )
 
     def _reshape(
-        self, name: str, cols: tuple[str, ...] | None, types: tuple[str | None, ...] | None
+        self,
+        name: str,
+        cols: tuple[str, ...] | None,
+        types: tuple[str | None, ...] | None,
+        relation: str | None = None,
     ) -> None:
         old = self.env.variables.get(name)
         if old is None or not old.is_record:
             return
         if cols is not None and types is not None and len(types) != len(cols):
             types = None
-        self._set_variable(replace(old, fields=cols, field_types=types, relation=None))
+        self._set_variable(replace(old, fields=cols, field_types=types, relation=relation))
 
     # -- expressions ----------------------------------------------------------------------
 

@@ -373,7 +373,12 @@ def _resolve_statement(text: str, env: Env) -> Resolution:
         return _create(tree, walker)
     if isinstance(tree, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge)):
         cols, types = walker.query(tree, None, {})
-        return Resolution(findings=walker.findings, output_columns=cols, output_types=types)
+        return Resolution(
+            findings=walker.findings,
+            output_columns=cols,
+            output_types=types,
+            output_relation=_star_relation(tree, env) if cols is not None else None,
+        )
     # TRUNCATE / ALTER TABLE (without IF EXISTS): the relations they act on must exist.
     targets: list[exp.Expr] = []
     if isinstance(tree, exp.TruncateTable):
@@ -542,6 +547,26 @@ def _create(tree: exp.Create, walker: Walker) -> Resolution:
             return Resolution(findings=walker.findings)
     rel = Relation(schema or ("pg_temp" if temp else "public"), name, TABLE, tuple(columns))
     return Resolution(findings=walker.findings, created_relations=(rel,))
+
+
+def _star_relation(tree: exp.Expr, env: Env) -> str | None:
+    """``schema.name`` of the one relation whose whole row a ``SELECT *`` / ``SELECT t.*``
+    over a single FROM item (no joins) returns, else None."""
+    if not isinstance(tree, exp.Select) or tree.args.get("joins") or len(tree.expressions) != 1:
+        return None
+    item = tree.expressions[0]
+    if not (isinstance(item, exp.Star) or (isinstance(item, exp.Column) and item.is_star)):
+        return None
+    source = tree.args.get("from_")
+    table = source.this if source is not None else None
+    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
+        return None
+    name = fold(table.this)
+    schema = fold(table.args["db"]) if table.args.get("db") else None
+    if schema is None and name in env.temp_relations:
+        return None
+    rel = env.catalog.find_relation(name, schema, env.search_path)
+    return rel.qualified_name if rel is not None else None
 
 
 def _resolve_expression(
