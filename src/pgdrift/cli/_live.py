@@ -21,13 +21,15 @@ from pgdrift.cli.output import fail, warn
 from pgdrift.config import Config
 
 
-def _introspect(config: Config) -> Any:
+def read_live(conninfo: str, schemas: list[str] | None) -> Any:
+    """Introspect the database (read-only) and close the connection; a connection error
+    exits 2 with its one-line message, what could not be read is warned about."""
     try:
-        conn = connect(resolve_dsn(config.dsn))
+        conn = connect(conninfo)
     except LiveError as exc:
         fail(str(exc))
     try:
-        live = introspect(conn, list(config.snapshot_schemas) or None)
+        live = introspect(conn, schemas)
     finally:
         conn.close()
     for message in live.warnings:
@@ -42,7 +44,7 @@ def check_live(paths: list[str], config: Config, deployed: bool) -> Any:
     from pgdrift.checker import run
     from pgdrift.source import SourceFile
 
-    live = _introspect(config)
+    live = read_live(resolve_dsn(config.dsn), list(config.snapshot_schemas) or None)
     dbname = _dbname(config)
     if deployed:
         sources = live_sources(live, prefix=f"{dbname}:")

@@ -15,7 +15,6 @@ from pgdrift.cli.output import (
     internal_error,
     open_output,
     report_options,
-    warn,
 )
 from pgdrift.source import SourceFile
 
@@ -83,13 +82,9 @@ def _diff(
     quiet: bool,
 ) -> int:
     from pgdrift.catalog.diff import diff_catalogs
-    from pgdrift.catalog.live import (
-        LiveError,
-        catalog_from_live_with_diagnostics,
-        connect,
-        introspect,
-    )
+    from pgdrift.catalog.live import catalog_from_live_with_diagnostics
     from pgdrift.catalog.snapshot import BackgroundRead, snapshot_files
+    from pgdrift.cli._live import read_live
     from pgdrift.report import render
 
     directory = Path(schema_dir or config.schema or "expected_schema")
@@ -105,16 +100,7 @@ def _diff(
         except (OSError, UnicodeDecodeError):
             continue  # reported by the snapshot reader as a diagnostic
     chosen = list(schemas or config.snapshot_schemas) or None
-    try:
-        conn = connect(conninfo)
-    except LiveError as exc:
-        fail(str(exc))
-    try:
-        live = introspect(conn, chosen)
-    finally:
-        conn.close()
-    for message in live.warnings:
-        warn(message)
+    live = read_live(conninfo, chosen)
     actual, live_problems = catalog_from_live_with_diagnostics(live)
     expected, problems = background.result()
     problems = problems + live_problems

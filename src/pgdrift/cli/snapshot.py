@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pgdrift.cli.base import cli
-from pgdrift.cli.output import EXIT_CLEAN, fail, internal_error, warn
+from pgdrift.cli.output import EXIT_CLEAN, fail, internal_error
 
 
 def _masked_internal_error(exc: BaseException, dsn: str) -> None:
@@ -58,25 +58,16 @@ def snapshot_command(
 ) -> None:
     """Write the live database's schema as canonical SQL DDL, one file per object
     (expected_schema/<schema>/<object>.sql). Read-only; files of dropped objects are removed."""
-    from pgdrift.catalog.live import LiveError, connect, introspect, resolve_dsn
+    from pgdrift.catalog.live import resolve_dsn
     from pgdrift.catalog.snapshot import SnapshotDirError, write_snapshot
+    from pgdrift.cli._live import read_live
     from pgdrift.cli.check import build_config
 
     config = build_config(config_file, {"dsn": dsn, **_NO_EXTEND})
     conninfo = resolve_dsn(config.dsn)
     try:
         target = Path(out_dir or config.schema or "expected_schema")
-        chosen = list(schemas or config.snapshot_schemas) or None
-        try:
-            conn = connect(conninfo)
-        except LiveError as exc:
-            fail(str(exc))
-        try:
-            live = introspect(conn, chosen)
-        finally:
-            conn.close()
-        for message in live.warnings:
-            warn(message)
+        live = read_live(conninfo, list(schemas or config.snapshot_schemas) or None)
         try:
             changed, removed = write_snapshot(live, target, force=force)
         except SnapshotDirError as exc:
