@@ -21,11 +21,11 @@ import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from pgdrift.checker import schema_sources
 from pgdrift.config import Config
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.parse.files import Body, SqlFile, Statement, split_file
@@ -100,29 +100,17 @@ def verify_paths(
 
     files = collect_files(list(paths), config)
     sources = [SourceFile.read(f) for f in files]
-    schema_sources = _schema_sources(config) if load_schema else []
+    schema_files = schema_sources(config, missing_ok=True) if load_schema else []
     own_server = server is None
     if own_server:
         from pgdrift.harness.providers import ServerOptions, start_first
 
         server, _passed = start_first(server_options or ServerOptions())
     try:
-        return verify_sources(sources, config, server, schema_sources, progress)
+        return verify_sources(sources, config, server, schema_files, progress)
     finally:
         if own_server:
             server.stop()
-
-
-def _schema_sources(config: Config) -> list[SourceFile]:
-    if not config.schema:
-        return []
-    root = Path(config.schema)
-    if not root.is_absolute():
-        root = config.root / root
-    if not root.exists():
-        return []
-    files = sorted(root.rglob("*.sql")) if root.is_dir() else [root]
-    return [SourceFile.read(f) for f in files]
 
 
 def verify_sources(

@@ -81,9 +81,9 @@ def run(
     from pgdrift.check import CheckResult, CheckStats
 
     search_path = tuple(config.search_path) or ("public",)
-    schema_sources = _schema_sources(config)
+    schema_files = schema_sources(config)
     cache = Cache(config) if config.cache else None
-    run_key = _run_key(sources, schema_sources, search_path)
+    run_key = _run_key(sources, schema_files, search_path)
     if cache is not None:
         hit = cache.load(run_key)
         if isinstance(hit, CheckResult):
@@ -92,7 +92,7 @@ def run(
     _load()
 
     sqlfiles = [split_file(s) for s in sources]
-    catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_sources, search_path)
+    catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_files, search_path)
 
     # Per-file cache: the file's own content + the catalog before it + the final catalog.
     stats = CheckStats(files=len(sources))
@@ -197,13 +197,18 @@ def _moved(res: UnitResult, old_start: int, new_start: int, sql: SqlFile) -> Uni
 # -- catalog -------------------------------------------------------------------------------
 
 
-def _schema_sources(config: Config) -> list[SourceFile]:
+def schema_sources(config: Config, *, missing_ok: bool = False) -> list[SourceFile]:
+    """The ``*.sql`` files of the configured schema snapshot (``config.schema``, relative to
+    the project root), in path order. A missing folder raises FileNotFoundError, or gives
+    no files with ``missing_ok``."""
     if not config.schema:
         return []
     root = Path(config.schema)
     if not root.is_absolute():
         root = config.root / root
     if not root.exists():
+        if missing_ok:
+            return []
         raise FileNotFoundError(2, "schema folder does not exist", str(root))
     files = sorted(root.rglob("*.sql")) if root.is_dir() else [root]
     return [SourceFile.read(f) for f in files]
