@@ -218,8 +218,8 @@ class Bench:
     per_job: int
     #: BatchCompleter connections of chunkq-batched (0: as pgdrift worker, the default)
     completer_connections: int = 0
-    #: BatchCompleter linger of chunkq-batched, seconds
-    linger: float = 0.0
+    #: BatchCompleter linger cap of chunkq-batched, seconds (None: pgdrift worker's default)
+    linger: float | None = None
     #: completions per batch of the chunkq-batched runs, per worker count
     batch_sizes: dict[int, list[float]] = field(default_factory=dict)
     built: set[str] = field(default_factory=set)
@@ -267,7 +267,9 @@ class Bench:
 
             completer = None
             if system == "chunkq-batched":
-                options: dict[str, Any] = {"linger": self.linger}
+                options: dict[str, Any] = {}
+                if self.linger is not None:
+                    options["linger"] = self.linger
                 if self.completer_connections:
                     options["connections"] = self.completer_connections
                 completer = BatchCompleter(dsn, **options).start()
@@ -356,8 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--linger",
         type=float,
-        default=0.0,
-        help="seconds chunkq-batched's BatchCompleter waits for more completions per batch",
+        default=None,
+        help="at most this many seconds chunkq-batched's BatchCompleter waits for the"
+        " reports of busy workers (default: pgdrift worker's)",
     )
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]

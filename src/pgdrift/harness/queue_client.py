@@ -211,7 +211,7 @@ class BatchCompleter:
         *,
         max_batch: int = 64,
         connections: int = 2,
-        linger: float = 0.0,
+        linger: float = 0.002,
         backoff_base_ms: int = 1000,
         backoff_max_ms: int = 300_000,
     ) -> None:
@@ -219,7 +219,8 @@ class BatchCompleter:
             raise ValueError("connections and max_batch must be >= 1")
         self.dsn = dsn
         self.max_batch = max_batch
-        #: seconds a batch waits for more completions before it is committed
+        #: at most this many seconds a batch waits for the reports of workers still busy
+        #: with a chunk this completer handed them (0: never wait)
         self.linger = linger
         self.backoff_base_ms = backoff_base_ms
         self.backoff_max_ms = backoff_max_ms
@@ -227,6 +228,10 @@ class BatchCompleter:
         self.completions = 0
         self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        # (chunk_id, lease_token) of the chunks this completer leased to workers that have
+        # not reported them yet: a batch waits (up to ``linger``) until every one of them is
+        # in some batch, so that N busy workers share a commit instead of trickling in
+        self._handed: set[tuple[int, Any]] = set()
         # several connections: one batch executes while another waits for its commit
         self._threads = [
             threading.Thread(target=self._run, name=f"chunk-completer-{n}", daemon=True)
@@ -284,6 +289,8 @@ class BatchCompleter:
     def _submit(self, item: _Pending) -> None:
         if not any(t.is_alive() for t in self._threads):
             raise RuntimeError("the completer is not running")
+        with self._lock:
+            self._handed.discard((item.chunk.chunk_id, item.chunk.lease_token))
         self._pending.put(item)
         item.settled.wait()
         if item.error is not None:
@@ -303,8 +310,13 @@ class BatchCompleter:
                     try:
                         item = self._pending.get_nowait()
                     except queue.Empty:
-                        # wait a moment for the other workers' reports: a bigger batch
-                        # shares one commit (and one pass through the NOTIFY lock)
+                        # wait a moment for the reports of the workers still busy with a
+                        # chunk we leased them: a bigger batch shares one commit (and one
+                        # pass through the NOTIFY lock)
+                        with self._lock:
+                            busy = bool(self._handed)
+                        if not busy:
+                            break
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
                             break
@@ -388,6 +400,9 @@ class BatchCompleter:
         for row in rows:
             item = batch[row[0] - 1]
             self._settle(item, row[1:])
+            if item.next_chunk is not None:
+                with self._lock:
+                    self._handed.add((item.next_chunk.chunk_id, item.next_chunk.lease_token))
             item.settled.set()
 
     def _flush_one(self, item: _Pending, conns: list[psycopg.Connection[Any]]) -> None:
