@@ -37,6 +37,8 @@ ACTIONS = (
     "claim",
     "complete_ok",
     "complete_error",
+    "complete_batch",
+    "complete_claim_batch",
     "heartbeat",
     "cleanup",
     "commit",
@@ -91,6 +93,28 @@ class IStep:
                 f" FROM {_LATEST} CROSS JOIN LATERAL complete_chunk_job_safe(p_chunk_id => h.chunk_id,"
                 f" p_lease_token => h.lease_token, p_success => {ok}, p_error_message => {err},"
                 f" p_now => '{ts}', p_backoff_base_ms => 1000, p_backoff_max_ms => 8000) AS r"
+            )
+        if self.action == "complete_batch":  # a success sent as a one-item batch, no claim
+            return (
+                "SELECT r.outcome, h.chunk_id, h.lease_token, txid_current() AS txid"
+                f" FROM {_LATEST} CROSS JOIN LATERAL complete_and_claim_next_chunks_safe("
+                "ARRAY[h.chunk_id], ARRAY[h.lease_token], ARRAY[true], ARRAY[NULL]::text[],"
+                " ARRAY[NULL]::integer[], ARRAY[NULL]::text[], ARRAY[60],"
+                f" '{ts}', 1000, 8000) AS r"
+            )
+        if self.action == "complete_claim_batch":  # a one-item batch that also claims next
+            return (
+                "SELECT r.outcome, h.chunk_id, h.lease_token, txid_current() AS txid,"
+                " r.next_chunk_id, r.next_lease_token, r.next_attempt,"
+                " r.next_lease_expires_at,"
+                " set_config('held.chunk_id', coalesce(r.next_chunk_id::text, ''), false)"
+                " AS held_chunk,"
+                " set_config('held.lease_token', coalesce(r.next_lease_token::text, ''), false)"
+                " AS held_token"
+                f" FROM {_LATEST} CROSS JOIN LATERAL complete_and_claim_next_chunks_safe("
+                f"ARRAY[h.chunk_id], ARRAY[h.lease_token], ARRAY[true], ARRAY['{me}'],"
+                f" ARRAY[NULL]::integer[], ARRAY[NULL]::text[], ARRAY[{LEASE}],"
+                f" '{ts}', 1000, 8000) AS r"
             )
         if self.action == "heartbeat":
             return (
@@ -172,6 +196,30 @@ KNOWN_RACES: dict[str, Program] = {
             IStep(1, "complete_ok", 63),
         ),
     ),
+    # the same zombie, reporting through the batch function's set-based path
+    "rescued-zombie-completes-in-a-batch": Program(
+        ((2, 3),),
+        (
+            IStep(0, "claim", 0),
+            IStep(2, "cleanup", 61),
+            IStep(1, "claim", 61),
+            IStep(0, "complete_batch", 62),
+            IStep(1, "complete_batch", 63),
+        ),
+    ),
+    # a batch's claim races a claim that is still uncommitted on another sync job
+    "batch-claim-during-open-claim": Program(
+        ((1, 3), (2, 3)),
+        (
+            IStep(1, "claim", 0),
+            IStep(0, "begin", 0),
+            IStep(0, "claim", 0),
+            IStep(1, "complete_claim_batch", 1),
+            IStep(0, "commit", 1),
+            IStep(0, "complete_ok", 2),
+            IStep(1, "complete_ok", 2),
+        ),
+    ),
     # two claimers race for one sync job while the first claim is uncommitted
     "claim-during-open-claim": Program(
         ((2, 3),),
@@ -210,7 +258,17 @@ def programs(max_sessions: int = 3, max_units: int = 3) -> Any:
     """
     from hypothesis import strategies as st
 
-    ops = ["claim"] * 3 + ["complete_ok"] * 2 + ["complete_error", "heartbeat", "cleanup"]
+    ops = (
+        ["claim"] * 3
+        + ["complete_ok"] * 2
+        + [
+            "complete_batch",
+            "complete_claim_batch",
+            "complete_error",
+            "heartbeat",
+            "cleanup",
+        ]
+    )
 
     @st.composite
     def program(draw: Any) -> Program:
@@ -280,7 +338,9 @@ class _SessionThread:
         return done
 
     def _run(self, step: IStep, label: str) -> None:
-        f = {"complete_ok": "complete", "complete_error": "complete"}.get(step.action, step.action)
+        f = step.action
+        if f.startswith("complete"):
+            f = "complete"
         now = T0 + timedelta(seconds=step.at)
         in_txn = self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
         idx = self.h.invoke(
@@ -297,13 +357,37 @@ class _SessionThread:
         except psycopg.Error as exc:
             broken = self.conn.closed or self.conn.broken
             state = getattr(getattr(exc, "diag", None), "sqlstate", None)
-            self.h.complete(
-                idx,
-                INFO if broken else FAIL,
-                {"error": str(exc).splitlines()[0][:100], "sqlstate": state},
-            )
+            outcome = INFO if broken else FAIL
+            error = {"error": str(exc).splitlines()[0][:100], "sqlstate": state}
+            self.h.complete(idx, outcome, error)
+            if step.action == "complete_claim_batch":  # the claim shares the statement's fate
+                claim = self.h.invoke(
+                    self.name, "claim", {"step": label, "now": now}, pid=self.pid, vnow=now
+                )
+                self.h.complete(claim, outcome, error)
             return
         self.last = self.h.complete(idx, OK, _shape(step, rows))
+        if step.action == "complete_claim_batch" and rows:
+            row = rows[0]
+            claim = self.h.invoke(
+                self.name,
+                "claim",
+                {"step": label, "now": now, "chained": True},
+                pid=self.pid,
+                vnow=now,
+            )
+            nxt: dict[str, Any] = {"chunk_id": None, "txid": row["txid"]}
+            if row["next_chunk_id"] is not None:
+                nxt = {
+                    "chunk_id": row["next_chunk_id"],
+                    "lease_token": row["next_lease_token"],
+                    "attempt": row["next_attempt"],
+                    "lease_expires_at": row["next_lease_expires_at"],
+                    "txid": row["txid"],
+                    "token": row["next_lease_token"],
+                    "expires": row["next_lease_expires_at"],
+                }
+            self.h.complete(claim, OK, nxt)
 
     def close(self) -> None:
         self.jobs.put(None)

@@ -134,4 +134,18 @@ QUEUE_MUTANTS: tuple[Mutant, ...] = (
         ),
         frozenset({"outbox-exactly-once"}),
     ),
+    Mutant(
+        "batch-complete-without-lease-token-check",
+        "the batch's set-based completion accepts any token while the chunk is processing "
+        "and its lease is live: a rescued zombie completes the new holder's lease",
+        (Replacement("035_complete_batch.sql", r"\s*AND q\.lease_token = x\.lease_token", ""),),
+        frozenset({"only-lease-holder-completes", "no-double-processing"}),
+    ),
+    Mutant(
+        "batch-claim-without-row-locking",
+        "the batch's set-based claim picks its sync jobs without FOR NO KEY UPDATE SKIP "
+        "LOCKED: two batches can lease the same chunk",
+        (Replacement("035_complete_batch.sql", r"\s*FOR NO KEY UPDATE SKIP LOCKED", ""),),
+        frozenset({"no-double-processing", "per-job-order", "legal-transitions"}),
+    ),
 )

@@ -68,7 +68,8 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a worker's program; ``arg`` is ms for pause, chunks for enqueue."""
+    """One step of a worker's program; ``arg`` is ms for pause, chunks for enqueue, 1 for a
+    complete_and_claim sent as a one-item batch."""
 
     kind: str
     arg: int = 0
@@ -169,6 +170,9 @@ def scenarios(
             return Step(kind, draw(st.integers(1, lease)))
         if kind == "enqueue":
             return Step(kind, draw(st.integers(1, 3)))
+        if kind == "complete_and_claim":
+            # 1: through the batch function (what pgdrift worker --concurrency N sends)
+            return Step(kind, draw(st.integers(0, 1)))
         return Step(kind)
 
     @st.composite
@@ -277,6 +281,18 @@ _COMPLETE_AND_CLAIM = (
     "SELECT r.*, txid_current() AS txid FROM complete_and_claim_next_chunk_safe("
     "p_chunk_id => %s, p_lease_token => %s, p_success => true, p_worker_id => %s,"
     " p_lease_seconds => %s, p_now => %s, p_backoff_base_ms => %s, p_backoff_max_ms => %s) AS r"
+)
+_COMPLETE_AND_CLAIM_BATCH = (
+    "SELECT r.outcome, r.chunk_status, r.sync_job_status, r.attempt, r.retry_at, r.outbox_id,"
+    " r.next_chunk_id, r.next_sync_job_id, r.next_chunk_index, r.next_estimated_emails,"
+    " r.next_queue_id, r.next_lease_token, r.next_attempt, r.next_max_attempts,"
+    " r.next_lease_expires_at, r.next_account_id, txid_current() AS txid"
+    " FROM complete_and_claim_next_chunks_safe("
+    "p_chunk_ids => ARRAY[%s]::bigint[], p_lease_tokens => ARRAY[%s]::uuid[],"
+    " p_success => ARRAY[true], p_worker_ids => ARRAY[%s]::text[],"
+    " p_processing_time_ms => ARRAY[NULL]::integer[], p_error_messages => ARRAY[NULL]::text[],"
+    " p_lease_seconds => ARRAY[%s]::integer[], p_now => %s, p_backoff_base_ms => %s,"
+    " p_backoff_max_ms => %s) AS r"
 )
 _HEARTBEAT = "SELECT heartbeat_chunk_job_safe(%s, %s, %s, %s) AS expires, txid_current() AS txid"
 _CLEANUP = "SELECT cleanup_stuck_chunks(%s) AS reclaimed, txid_current() AS txid"
@@ -430,9 +446,14 @@ class Session:
         return self.call("complete", value, _COMPLETE, params, now=now)
 
     def complete_and_claim(
-        self, held: dict[str, Any], lease: int, now: datetime | None = None
+        self,
+        held: dict[str, Any],
+        lease: int,
+        now: datetime | None = None,
+        batch: bool = False,
     ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """``complete_and_claim_next_chunk_safe``: report success and lease the next chunk
+        """``complete_and_claim_next_chunk_safe`` (``batch``: a one-item
+        ``complete_and_claim_next_chunks_safe``): report success and lease the next chunk
         in one statement; recorded as a completion and a claim of the same transaction."""
         now = now or self.now()
         value = {
@@ -451,7 +472,11 @@ class Session:
             BACKOFF_MAX_MS,
         )
         done = self.call(
-            "complete", {**value, "chained": True}, _COMPLETE_AND_CLAIM, params, now=now
+            "complete",
+            {**value, "chained": True, **({"batch": True} if batch else {})},
+            _COMPLETE_AND_CLAIM_BATCH if batch else _COMPLETE_AND_CLAIM,
+            params,
+            now=now,
         )
         outcome = self.last_outcome  # this session's, not another thread's latest entry
         claim_idx = self.h.invoke(

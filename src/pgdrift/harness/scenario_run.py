@@ -152,7 +152,7 @@ class _Worker:
                 self._complete(kind == "complete_ok", faults)
         elif kind == "complete_and_claim":
             if self.held is not None:
-                done, nxt = self.s.complete_and_claim(self.held, self.lease)
+                done, nxt = self.s.complete_and_claim(self.held, self.lease, batch=step.arg == 1)
                 if done is not None:
                     self.held = nxt
         elif kind == "crash":
