@@ -104,36 +104,59 @@ def builtin_call_sites(
     """``(name, start, end, close_paren)`` of plain ``name(…)`` calls in expression
     positions, outside strings and comments, for the names ``wanted`` accepts."""
     mask: list[bool] | None = None
-    for m in _CALL.finditer(text):
-        name = m.group(1).lower()
+    for name, start, name_end, paren in _calls(text):
         if not wanted(name):
             continue
         if mask is None:
             mask = _code_mask(text)
-        start = m.start(1)
         if not mask[start]:
             continue
         before = text[max(0, start - 40) : start].rstrip()
         if before.endswith("::"):
             continue
         if before and before[-1] not in _CALL_CONTEXT_CHARS:
-            word = re.search(r"([A-Za-z_]+)$", before)
+            word = _LAST_WORD.search(before)
             if word is None or word.group(1).lower() not in _CALL_CONTEXT_WORDS:
                 continue
-        close = _closing_paren(text, m.end() - 1, mask)
+        close = _closing_paren(text, paren, mask)
         if close is not None:
-            yield name, start, m.end(1), close
+            yield name, start, name_end, close
+
+
+_LAST_WORD = re.compile(r"([A-Za-z_]+)$")
+_PARENS = re.compile(r"[()]")
+
+# The calls of the last text scanned: the resolver asks for the foreign calls and the
+# built-in call sites of each statement in turn, and both start from the same scan.
+_scanned: tuple[str, list[tuple[str, int, int, int]]] = ("", [])
+
+
+def _calls(text: str) -> list[tuple[str, int, int, int]]:
+    """``(lower-cased name, name start, name end, offset of its "(")`` of every ``name(``
+    in ``text`` (strings and comments included: the callers judge)."""
+    global _scanned
+    last, calls = _scanned
+    if text is last or text == last:
+        return calls
+    if "(" not in text:  # half of the statements of the bench functions
+        calls = []
+    else:
+        calls = [
+            (m.group(1).lower(), m.start(1), m.end(1), m.end() - 1) for m in _CALL.finditer(text)
+        ]
+    _scanned = (text, calls)
+    return calls
 
 
 def _closing_paren(text: str, open_at: int, mask: list[bool]) -> int | None:
     depth = 0
-    for i in range(open_at, len(text)):
+    for m in _PARENS.finditer(text, open_at):
+        i = m.start()
         if not mask[i]:
             continue
-        c = text[i]
-        if c == "(":
+        if text[i] == "(":
             depth += 1
-        elif c == ")":
+        else:
             depth -= 1
             if depth == 0:
                 return i
@@ -161,24 +184,31 @@ _NON_CODE = re.compile(
 )
 
 
+_masked: tuple[str, list[bool]] = ("", [])
+
+
 def _code_mask(text: str) -> list[bool]:
-    """True at positions outside string literals, quoted identifiers and comments."""
+    """True at positions outside string literals, quoted identifiers and comments (the
+    last text's mask is kept: both scans of a statement may need it; never modified)."""
+    global _masked
+    last, mask = _masked
+    if text is last or text == last:
+        return mask
     mask = [True] * len(text)
     for m in _NON_CODE.finditer(text):
         mask[m.start() : m.end()] = [False] * (m.end() - m.start())
+    _masked = (text, mask)
     return mask
 
 
 def foreign_calls(text: str) -> Iterator[ForeignCall]:
     """Calls of other dialects' functions in ``text`` (see the module docstring)."""
     mask: list[bool] | None = None
-    for m in _CALL.finditer(text):
-        name = m.group(1).lower()
+    for name, start, end, _paren in _calls(text):
         if name not in FOREIGN_FUNCTIONS:
             continue
         if mask is None:
             mask = _code_mask(text)
-        start, end = m.start(1), m.end(1)
         if not mask[start] or _NOT_A_CALL_AFTER.search(text[max(0, start - 20) : start]):
             continue
         yield ForeignCall(name, start, end)

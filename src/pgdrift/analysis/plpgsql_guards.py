@@ -63,6 +63,10 @@ def existence_tested(cond: dict[str, Any] | None) -> tuple[set[str], set[str]]:
 
 def sets_search_path(body: str) -> bool:
     """Whether the body changes its own search_path at run time."""
+    # Both alternatives hold "search_path" in any case; "earch_path" also catches the one
+    # letter Unicode case-folding matches beyond ASCII (U+017F, the long s).
+    if "earch_path" not in body.lower():
+        return False
     return _SETS_SEARCH_PATH.search(body) is not None
 
 

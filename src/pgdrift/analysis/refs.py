@@ -12,6 +12,25 @@ from sqlglot import exp
 
 from pgdrift.analysis.colnames import figure_colname
 from pgdrift.analysis.env import Env, Finding, Variable
+from pgdrift.analysis.exprkinds import (
+    C_CASE,
+    C_CAST,
+    C_EQUALITY,
+    C_IN,
+    EXPR_KIND,
+    K_ANONYMOUS,
+    K_COLUMN,
+    K_DATATYPE,
+    K_DOT,
+    K_GROUP,
+    K_NODE,
+    K_ORDER,
+    K_ORDERED,
+    K_QUERY,
+    K_SKIP,
+    K_SUBQUERY,
+    expr_kind,
+)
 from pgdrift.analysis.extensions import extension_provides
 from pgdrift.analysis.functions import EXTENSION_TYPES, check_call, is_builtin_type
 from pgdrift.analysis.scopes import SYSTEM_COLUMNS, Scope, Source, allowed_values
@@ -116,26 +135,25 @@ class RefWalker:
         raise NotImplementedError
 
     def expr(self, node: Any, scope: Scope, ctes: Ctes, output_names: bool = False) -> None:
-        if not isinstance(node, exp.Expr):
-            return
-        if isinstance(node, exp.Column):
+        kind = EXPR_KIND.get(type(node)) or expr_kind(type(node))
+        what = kind[0]
+        if what == K_COLUMN:
             self.column(node, scope, output_names)
             return
-        if isinstance(node, (exp.Select, exp.SetOperation)):
+        if what == K_NODE:
+            pass
+        elif what == K_SKIP:
+            return
+        elif what == K_QUERY:
             self.query(node, scope, ctes)
             return
-        if isinstance(node, exp.Subquery):
+        elif what == K_SUBQUERY:
             self.query(node.this, scope, ctes)
             return
-        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge)):
-            self.query(node, scope, ctes)
-            return
-        if isinstance(node, exp.DataType):
+        elif what == K_DATATYPE:
             self.check_type(node)
             return
-        if isinstance(node, (exp.ColumnDef, exp.TableAlias, exp.Identifier)):
-            return
-        if isinstance(node, exp.Dot):
+        elif what == K_DOT:
             if isinstance(node.this, exp.Identifier) and isinstance(node.expression, exp.Anonymous):
                 self.call(node.expression, fold(node.this), node)
                 for arg in node.expression.expressions:
@@ -144,38 +162,44 @@ class RefWalker:
             self.expr(node.this, scope, ctes)  # (rec).field: the field is not a reference
             self.field_access(node, scope)
             return
-        if isinstance(node, exp.Anonymous):
+        elif what == K_ANONYMOUS:
             self.call(node, None, node)
-        if isinstance(node, exp.Ordered) and output_names:
-            self.expr(node.this, scope, ctes, output_names)
-            return
-        if isinstance(node, exp.Group) and output_names:
-            # GROUP BY prefers an input column to an output name (ORDER BY the reverse)
-            self._grouping = True
-            try:
-                for key in node.iter_expressions():
-                    self.expr(key, scope, ctes, output_names)
-            finally:
-                self._grouping = False
-            return
-        if isinstance(node, exp.Order) and output_names:
-            for ordered in node.iter_expressions():
-                self.expr(ordered, scope, ctes, output_names)
-            return
+        elif output_names:
+            if what == K_ORDERED:
+                self.expr(node.this, scope, ctes, output_names)
+                return
+            if what == K_GROUP:
+                # GROUP BY prefers an input column to an output name (ORDER BY the reverse)
+                self._grouping = True
+                try:
+                    for key in node.iter_expressions():
+                        self.expr(key, scope, ctes, output_names)
+                finally:
+                    self._grouping = False
+                return
+            if what == K_ORDER:
+                for ordered in node.iter_expressions():
+                    self.expr(ordered, scope, ctes, output_names)
+                return
         for sub in node.iter_expressions():
             self.expr(sub, scope, ctes)
-        if isinstance(node, (exp.EQ, exp.NEQ)):
+        check = kind[1]
+        if not check:
+            return
+        if check == C_EQUALITY:
             self.check_compared_literal(node.this, node.expression)
             self.check_compared_literal(node.expression, node.this)
             if isinstance(node.expression, exp.Any):
                 for item in _array_items(node.expression.this):
                     self.check_compared_literal(node.this, item)
-        elif isinstance(node, exp.In) and not node.args.get("query"):
-            for item in node.expressions:
-                self.check_compared_literal(node.this, item)
-        elif isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal):
-            self.check_cast_literal(node)
-        elif isinstance(node, exp.Case) and node.this is not None:
+        elif check == C_IN:
+            if not node.args.get("query"):
+                for item in node.expressions:
+                    self.check_compared_literal(node.this, item)
+        elif check == C_CAST:
+            if isinstance(node.this, exp.Literal):
+                self.check_cast_literal(node)
+        elif check == C_CASE and node.this is not None:
             for branch in node.args.get("ifs") or ():
                 self.check_compared_literal(node.this, branch.this)
 

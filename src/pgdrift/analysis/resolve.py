@@ -178,13 +178,23 @@ _SPECIAL_ARG_SYNTAX = re.compile(
 
 
 def _count_args(inner: str) -> int | None:
-    """Top-level comma-separated arguments of a call's text; None for special syntax."""
+    """Top-level comma-separated arguments of a call's text; None for special syntax.
+
+    >>> _count_args("a, f(b, c), 'x,''y'"), _count_args("  "), _count_args("x FROM y")
+    (3, 0, None)
+    """
     depth, count, flat = 0, 0, []
     i, n = 0, len(inner)
-    while i < n:
-        c = inner[i]
+    while True:
+        m = _ARG_PUNCTUATION.search(inner, i)
+        at = n if m is None else m.start()
+        if depth == 0 and at > i:
+            flat.append(inner[i:at])  # the text up to the next quote, bracket or comma
+        if m is None:
+            break
+        c = inner[at]
         if c in "'\"":
-            j = inner.find(c, i + 1)
+            j = inner.find(c, at + 1)
             while j != -1 and j + 1 < n and inner[j + 1] == c:
                 j = inner.find(c, j + 2)
             if j == -1:
@@ -196,22 +206,26 @@ def _count_args(inner: str) -> int | None:
             depth += 1
         elif c in ")]":
             depth -= 1
-        elif c == "," and depth == 0:
+        elif depth == 0:  # a comma
             count += 1
         if depth == 0:
             flat.append(c)
-        i += 1
+        i = at + 1
     text = "".join(flat)
     if _SPECIAL_ARG_SYNTAX.search(text):
         return None
     return count + 1 if text.strip() else 0
 
 
+_ARG_PUNCTUATION = re.compile(r"['\"()\[\],]")
+_WITHIN_GROUP = re.compile(r"\s*WITHIN\s+GROUP\b", re.I)
+
+
 def _report_builtin_arity(walker: Walker, sql: str) -> None:
     """PGD108 for built-in calls with a wrong number of arguments that sqlglot accepted
     into its own function nodes (``round(x, 2, 3)``, ``to_char(x)``)."""
     for name, start, end, close in builtin_call_sites(sql, _arity_judged):
-        if re.match(r"\s*WITHIN\s+GROUP\b", sql[close + 1 :], re.I):
+        if _WITHIN_GROUP.match(sql, close + 1):
             continue  # ordered-set aggregates count their WITHIN GROUP arguments too
         nargs = _count_args(sql[sql.index("(", end) + 1 : close])
         if nargs is None or is_builtin_function(name, nargs) is not False:

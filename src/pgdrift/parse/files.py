@@ -131,11 +131,13 @@ def _without_extension_placeholders(text: str) -> str:
 _TOOL_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 
 
-# A psql variable (``:name``, ``:'name'``, ``:"name"``) where a token starts: not after a
-# word character, a closing bracket or another colon (``x::int``, ``arr[1:n]``).
+# A psql variable (``:name``, ``:'name'``, ``:"name"``) where a token starts: at the start of
+# the text or after a blank, ``(``, ``,`` or ``=`` -- not after a word character, a closing
+# bracket or another colon (``x::int``, ``arr[1:n]``). The colon comes first and the test of
+# what precedes it is a lookbehind from there, so the regex engine scans for colons instead
+# of trying a lookbehind at every position (the bench's files: 30 ms -> under 1 ms).
 _PSQL_VARIABLE = re.compile(
-    r"""(?:(?<=^)|(?<=[\s(,=]))(:)(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))""",
-    re.MULTILINE,
+    r"""(:)(?<![^\s(,=]:)(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))"""
 )
 
 
@@ -189,7 +191,7 @@ def _without_driver_placeholders(text: str) -> str:
     if "sqlc." in text:
         text = _SQLC_ARG.sub(lambda m: "$1".ljust(len(m.group())), text)
         text = _SQLC_EMBED.sub(lambda m: m.group(1).ljust(len(m.group())), text)
-    if "%" in text:
+    if "%(" in text or "%s" in text:  # what each placeholder has (``%ROWTYPE`` is none)
 
         def param(m: re.Match[str]) -> str:
             lead = m.group(1) or ""
