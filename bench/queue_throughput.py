@@ -12,11 +12,13 @@ no-op handler), for 1, 4, 8 and 16 workers:
 * ``chunkq-batched``  every guarantee on, as ``pgdrift worker --concurrency N`` runs: the
                       workers' complete-and-claim-next items (each with its lease check,
                       attempt, order, event rows, outbox row and pg_notify) are sent as one
-                      complete_and_claim_next_chunks_safe() statement per batch and
-                      committed together, by two completer connections (like River's batch
-                      completer). Connections: each worker's own one is used for its first
-                      claim only, so the database work runs on 2 backends (procrastinate: N);
-                      the run prints the mean completions per commit;
+                      complete_and_claim_next_chunks_safe() statement per batch (set-based:
+                      a fixed number of statements per batch) and committed together, by one
+                      completer connection (like River's batch completer) that waits, at most
+                      2 ms, for the reports of the workers it leased chunks to. Connections:
+                      each worker's own one is used for its first claim only, so the database
+                      work runs on 1 backend (procrastinate: N); the run prints the mean
+                      completions per commit;
 * ``procrastinate``   procrastinate's own procrastinate_fetch_job_v2 /
                       procrastinate_finish_job_v1 (its schema.sql, from PyPI);
 * ``bare``            ``DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)``,

@@ -195,14 +195,19 @@ class BatchCompleter:
     """Reports the completions of many worker threads together, in one transaction per batch.
 
     A batch is one call of ``complete_and_claim_next_chunks_safe`` (one statement, one
-    round trip): every completion in it is still ``complete_chunk_job_safe`` with its own
-    lease token, outbox row and notification, all in the transaction that commits it,
-    followed by the worker's next claim; a batch only shares the statement and the COMMIT. That matters because Postgres serialises the commits of transactions that
-    NOTIFY (a database-wide lock held through the WAL flush): one commit per batch instead of
-    one per chunk is what lets several workers keep the per-completion notification. Batches
-    lock sync jobs in ``sync_job_id`` order (no deadlocks between completers); when a batch
-    fails, each of its completions is retried on its own (completion is idempotent, so a
-    batch whose COMMIT outcome was lost is settled correctly too).
+    round trip): every completion in it keeps the guarantees of ``complete_chunk_job_safe``
+    (its own lease token check, outbox row and notification, all in the transaction that
+    commits it), followed by the worker's next claim; a batch only shares the statements
+    and the COMMIT. That matters because Postgres serialises the commits of transactions
+    that NOTIFY (a database-wide lock held through the WAL flush): one commit per batch
+    instead of one per chunk is what lets several workers keep the per-completion
+    notification. A batch waits (at most ``linger`` seconds) for the reports of the workers
+    still busy with a chunk this completer leased them, so N busy workers share one commit.
+    One connection by default: measured here (2 cores, bench/queue_throughput.py) it beats
+    two, whose batches are smaller. Batches lock sync jobs in ``sync_job_id`` order (no
+    deadlocks between completers); when a batch fails, each of its completions is retried
+    on its own (completion is idempotent, so a batch whose COMMIT outcome was lost is
+    settled correctly too).
     """
 
     def __init__(
@@ -210,7 +215,7 @@ class BatchCompleter:
         dsn: str,
         *,
         max_batch: int = 64,
-        connections: int = 2,
+        connections: int = 1,
         linger: float = 0.002,
         backoff_base_ms: int = 1000,
         backoff_max_ms: int = 300_000,
@@ -228,6 +233,7 @@ class BatchCompleter:
         self.completions = 0
         self._pending: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._gathering = threading.Lock()
         # (chunk_id, lease_token) of the chunks this completer leased to workers that have
         # not reported them yet: a batch waits (up to ``linger``) until every one of them is
         # in some batch, so that N busy workers share a commit instead of trickling in
@@ -300,34 +306,13 @@ class BatchCompleter:
         conns: list[psycopg.Connection[Any]] = []
         try:
             while True:
-                first = self._pending.get()
-                if first is None:
-                    return
-                batch = [first]
-                stopping = False
-                deadline = time.monotonic() + self.linger
-                while len(batch) < self.max_batch:
-                    try:
-                        item = self._pending.get_nowait()
-                    except queue.Empty:
-                        # wait a moment for the reports of the workers still busy with a
-                        # chunk we leased them: a bigger batch shares one commit (and one
-                        # pass through the NOTIFY lock)
-                        with self._lock:
-                            busy = bool(self._handed)
-                        if not busy:
-                            break
-                        remaining = deadline - time.monotonic()
-                        if remaining <= 0:
-                            break
-                        try:
-                            item = self._pending.get(timeout=remaining)
-                        except queue.Empty:
-                            break
-                    if item is None:
-                        stopping = True
-                        break
-                    batch.append(item)
+                # one completer gathers at a time (while the others execute and commit), so
+                # the reports of all busy workers land in one batch, not split between two
+                with self._gathering:
+                    first = self._pending.get()
+                    if first is None:
+                        return
+                    batch, stopping = self._gather(first)
                 self._flush(batch, conns)
                 if stopping:
                     return
@@ -335,6 +320,32 @@ class BatchCompleter:
             for conn in conns:
                 with contextlib.suppress(Exception):
                     conn.close()
+
+    def _gather(self, first: _Pending) -> tuple[list[_Pending], bool]:
+        """``first`` and what else is reported before the batch closes; and whether a stop
+        was requested meanwhile."""
+        batch = [first]
+        deadline = time.monotonic() + self.linger
+        while len(batch) < self.max_batch:
+            try:
+                item = self._pending.get_nowait()
+            except queue.Empty:
+                # wait a moment for the reports of the workers still busy with a chunk we
+                # leased them: a bigger batch shares one commit (and one pass through the
+                # NOTIFY lock)
+                with self._lock:
+                    busy = bool(self._handed)
+                remaining = deadline - time.monotonic()
+                if not busy or remaining <= 0:
+                    break
+                try:
+                    item = self._pending.get(timeout=remaining)
+                except queue.Empty:
+                    break
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
 
     def _connection(self, conns: list[psycopg.Connection[Any]]) -> psycopg.Connection[Any]:
         if not conns or conns[0].closed or conns[0].broken:
