@@ -83,7 +83,8 @@ def run(
     search_path = tuple(config.search_path) or ("public",)
     schema_files = schema_sources(config)
     cache = Cache(config) if config.cache else None
-    run_key = _run_key(sources, schema_files, search_path)
+    # The keys hash every file and stat pgdrift's modules: computed only for a cache.
+    run_key = _run_key(sources, schema_files, search_path) if cache is not None else ""
     if cache is not None:
         hit = cache.load(run_key)
         if isinstance(hit, CheckResult):
@@ -101,6 +102,7 @@ def run(
     keys = [
         _digest(_code_fingerprint(), s.path, s.text, digests[i], digests[-1], repr(search_path))
         for i, s in enumerate(sources)
+        if cache is not None
     ]
     todo: list[Unit] = []
     loaded: set[int] = set()
@@ -118,7 +120,7 @@ def run(
     memo_keys = {
         i: _digest("units", _code_fingerprint(), s.path, digests[-1], repr(search_path))
         for i, s in enumerate(sources)
-        if i not in loaded
+        if i not in loaded and cache is not None
     }
     memos: dict[int, dict[str, Any]] = {}
     reused: dict[Unit, UnitResult] = {}

@@ -12,6 +12,7 @@ from pgdrift.analysis.plpgsql import BodyFinding, BodyResult, check_plpgsql
 from pgdrift.analysis.routine import RoutineInfo, routine_info
 from pgdrift.analysis.sqlbody import check_sql_body, check_statement, sql_env
 from pgdrift.catalog.model import Catalog
+from pgdrift.catalog.names import split_qualified
 from pgdrift.diagnostic import Diagnostic
 from pgdrift.parse.files import Body, SqlFile, Statement
 from pgdrift.parse.plpgsql import parse_do, parse_function
@@ -39,9 +40,17 @@ class UnitResult:
 
 
 def _resolver() -> Any:
-    from pgdrift.analysis.resolve import resolve
+    """:func:`pgdrift.analysis.resolve.resolve`, imported on first use (it imports sqlglot,
+    which a run served from the cache does without)."""
+    global _RESOLVE
+    if _RESOLVE is None:
+        from pgdrift.analysis.resolve import resolve
 
-    return resolve
+        _RESOLVE = resolve
+    return _RESOLVE
+
+
+_RESOLVE: Any = None
 
 
 def check_unit(
@@ -281,7 +290,6 @@ def _transition_tables(definition: str | None) -> list[str]:
 def _scalar_types(catalog: Catalog, search_path: tuple[str, ...]) -> Any:
     """Whether a declared type name is a scalar pglast cannot see (True: an enum or a
     domain), a row type (False: a table, view or composite type) or unknown (None)."""
-    from pgdrift.catalog.names import split_qualified
 
     def scalar(type_text: str) -> bool | None:
         schema, name = split_qualified(type_text.lower())
