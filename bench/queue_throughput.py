@@ -18,7 +18,8 @@ no-op handler), for 1, 4, 8 and 16 workers:
                       2 ms, for the reports of the workers it leased chunks to. Connections:
                       each worker's own one is used for its first claim only, so the database
                       work runs on 1 backend (procrastinate: N); the run prints the mean
-                      completions per commit;
+                      completions per commit. With 1 worker it is chunkq-chained, as
+                      pgdrift worker --concurrency 1 runs no completer;
 * ``procrastinate``   procrastinate's own procrastinate_fetch_job_v2 /
                       procrastinate_finish_job_v1 (its schema.sql, from PyPI);
 * ``bare``            ``DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1)``,
@@ -268,7 +269,8 @@ class Bench:
             barrier = threading.Barrier(workers + 1)
 
             completer = None
-            if system == "chunkq-batched":
+            # pgdrift worker --concurrency 1 reports without a completer (chained calls)
+            if system == "chunkq-batched" and workers > 1:
                 options: dict[str, Any] = {}
                 if self.linger is not None:
                     options["linger"] = self.linger
@@ -276,7 +278,9 @@ class Bench:
                     options["connections"] = self.completer_connections
                 completer = BatchCompleter(dsn, **options).start()
             loop = (
-                functools.partial(_chunkq_batched_loop, completer) if completer else LOOPS[system]
+                functools.partial(_chunkq_batched_loop, completer)
+                if completer
+                else LOOPS["chunkq-chained" if system == "chunkq-batched" else system]
             )
 
             def work(i: int) -> None:

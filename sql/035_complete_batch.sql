@@ -2,15 +2,17 @@
 -- leases the next chunk for each reporting worker) in one statement and one transaction.
 --
 -- This is what a pool of workers sharing one connection does (pgdrift worker
--- --concurrency N, via BatchCompleter), and what complete_and_claim_next_chunk_safe() does
--- for one chunk. Item i is exactly complete_chunk_job_safe() for (p_chunk_ids[i],
--- p_lease_tokens[i], ...) followed, when p_worker_ids[i] is not NULL, by
--- claim_next_chunk_job_safe(p_worker_ids[i], p_lease_seconds[i]): every guarantee of those
--- two functions holds per item (lease token fencing, attempts, order and one-at-a-time per
--- sync job, event rows, one outbox row and one pg_notify per accepted completion). What the
--- batch shares is the statements and the COMMIT: Postgres serialises the commits of
--- transactions that NOTIFY (a database-wide lock held through the WAL flush), so one commit
--- per batch instead of one per chunk is what lets a notifying queue keep up.
+-- --concurrency N, via BatchCompleter). A batch is exactly complete_chunk_job_safe(
+-- p_chunk_ids[i], p_lease_tokens[i], ...) for each item, in the order the rows are returned
+-- (sync job, chunk, item), followed by claim_next_chunk_job_safe(p_worker_ids[i],
+-- p_lease_seconds[i]) for each item whose p_worker_ids[i] is not NULL, in that same order
+-- (tests/queue/test_queue_batch_differential.py holds it to those functions): every
+-- guarantee of those two functions holds per item (lease token fencing, attempts, order and
+-- one-at-a-time per sync job, event rows, one outbox row and one pg_notify per accepted
+-- completion). What the batch shares is the statements and the COMMIT: Postgres serialises
+-- the commits of transactions that NOTIFY (a database-wide lock held through the WAL
+-- flush), so one commit per batch instead of one per chunk is what lets a notifying queue
+-- keep up.
 --
 -- How, set-based (a fixed number of statements per batch, not two function calls per item):
 --   1. the sync jobs of every item are locked in sync_job_id order (FOR NO KEY UPDATE), the
@@ -166,10 +168,14 @@ BEGIN
 
     -- 2. the common case, set-based: successes under the current, live lease
     WITH items AS (
-        SELECT x.i, x.chunk_id, x.lease_token, x.ms,
-               count(*) OVER (PARTITION BY x.chunk_id) AS repeats
-        FROM unnest(p_chunk_ids, p_lease_tokens, p_success, p_processing_time_ms)
-                 WITH ORDINALITY AS x (chunk_id, lease_token, success, ms, i)
+        -- repeats counts every item of the chunk, whatever it reports
+        SELECT x.*
+        FROM (
+            SELECT x.i, x.chunk_id, x.lease_token, x.success, x.ms,
+                   count(*) OVER (PARTITION BY x.chunk_id) AS repeats
+            FROM unnest(p_chunk_ids, p_lease_tokens, p_success, p_processing_time_ms)
+                     WITH ORDINALITY AS x (chunk_id, lease_token, success, ms, i)
+        ) AS x
         WHERE x.chunk_id IS NOT NULL
           AND x.lease_token IS NOT NULL
           AND x.success

@@ -105,10 +105,14 @@ BEGIN
 
     -- 2. the common case, set-based: successes under the current, live lease
     WITH items AS (
-        SELECT x.i, x.chunk_id, x.lease_token, x.ms,
-               count(*) OVER (PARTITION BY x.chunk_id) AS repeats
-        FROM unnest(p_chunk_ids, p_lease_tokens, p_success, p_processing_time_ms)
-                 WITH ORDINALITY AS x (chunk_id, lease_token, success, ms, i)
+        -- repeats counts every item of the chunk, whatever it reports
+        SELECT x.*
+        FROM (
+            SELECT x.i, x.chunk_id, x.lease_token, x.success, x.ms,
+                   count(*) OVER (PARTITION BY x.chunk_id) AS repeats
+            FROM unnest(p_chunk_ids, p_lease_tokens, p_success, p_processing_time_ms)
+                     WITH ORDINALITY AS x (chunk_id, lease_token, success, ms, i)
+        ) AS x
         WHERE x.chunk_id IS NOT NULL
           AND x.lease_token IS NOT NULL
           AND x.success
