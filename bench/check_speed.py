@@ -178,6 +178,56 @@ print(json.dumps({"import": t1 - t0, "check": t2 - t1, "cpu": cpu() - c1,
 """
 
 
+# Where the CPU time of one cold check goes, in a fresh process on one core: imports, the
+# serial phases (file splitting, catalog build) and the units, with the time inside the two
+# parsers of the units measured by wrapping them (their share of "units"). Uses pgdrift's
+# internals, so it is a bench figure only.
+_SPLIT = """
+import json, sys, time
+t0 = time.process_time()
+import dataclasses, gc
+import pgdrift.checker as ch
+from pgdrift.check import collect_files
+from pgdrift.config import Config
+from pgdrift.source import SourceFile
+ch._load()
+import pgdrift.analysis.resolve as resolve
+import pgdrift.checker.units as units
+t1 = time.process_time()
+spent = {"sqlglot": 0.0, "plpgsql": 0.0}
+def timed(key, fn):
+    def wrapper(*args):
+        t = time.process_time()
+        try:
+            return fn(*args)
+        finally:
+            spent[key] += time.process_time() - t
+    return wrapper
+resolve._parse_once = timed("sqlglot", resolve._parse_once)
+units.parse_function = timed("plpgsql", units.parse_function)
+config = Config(cache=False, jobs=1)
+sources = [SourceFile.read(f) for f in collect_files([sys.argv[1]], config)]
+t2 = time.process_time()
+sqlfiles = [ch.split_file(s) for s in sources]
+t3 = time.process_time()
+catalogs, todo, _, _ = ch._build(sqlfiles, [], ("public",))
+t4 = time.process_time()
+gc.freeze(); gc.disable()
+for unit in todo:
+    ch._one(sqlfiles, catalogs, unit, ("public",))
+t5 = time.process_time()
+print(json.dumps({"imports": t1 - t0, "read": t2 - t1, "split": t3 - t2, "build": t4 - t3,
+                  "units": t5 - t4, **spent}))
+"""
+
+
+def cost_split(folder: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", _SPLIT, str(folder)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _proc_cpu(pid: int) -> float:
     """CPU seconds (user + system) of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -305,6 +355,11 @@ def main() -> None:
             folder = tmp / f"n{n}"
             files, mistakes = generate(folder, n)
             cache = tmp / f"cache{n}"
+            # One untimed run first: with PYTHONPYCACHEPREFIX set (see _bytecode) the first
+            # process compiles every module it imports (the standard library's included:
+            # their .pyc files are looked up under the prefix only) -- measured +0.1 s on
+            # "cold (2 jobs)" at N = 200, which imports multiprocessing.
+            time_pgdrift(folder, tmp / f"warmup{n}", args.jobs)
             cold = time_pgdrift(folder, cache, args.jobs)
             warm = time_pgdrift(folder, cache, args.jobs)
             edited = files[1]
@@ -342,6 +397,14 @@ def main() -> None:
                 f"  pgdrift, one function edited {touched['check']:7.3f} s"
                 f"  ({touched['cached']:.0f} files cached, the edited file's other routines"
                 " from its memo)"
+            )
+            split = cost_split(folder)
+            analysis = split["units"] - split["sqlglot"] - split["plpgsql"]
+            print(
+                f"  where one core's CPU goes (fresh process, 1 job): imports {split['imports']:.3f} s,"
+                f" splitting files {split['split']:.3f}, catalog {split['build']:.3f},"
+                f" units {split['units']:.3f} = sqlglot parsing {split['sqlglot']:.3f}"
+                f" + PL/pgSQL parsing (pglast) {split['plpgsql']:.3f} + analysis {analysis:.3f}"
             )
             peer = None if args.no_plpgsql_check else time_plpgsql_check(files, args.repeat)
             if peer is None:
