@@ -85,6 +85,7 @@ GRAMMAR_FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "trim": (1, 2),
     "treat": (1, 1),
     "xmlelement": (1, None),
+    "xmlattributes": (1, None),  # only inside XMLELEMENT; pg_dump prints it upper-case
     "xmlforest": (1, None),
     "xmlconcat": (1, None),
     "xmlparse": (1, 1),
