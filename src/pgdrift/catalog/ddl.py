@@ -33,7 +33,7 @@ from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
 from pgdrift.catalog.model import FOREIGN_TABLE, VIEW, Catalog, Column, Domain, EnumType, Relation
 from pgdrift.catalog.model import Sequence as Seq
-from pgdrift.catalog.names import deparse, is_node, str_list
+from pgdrift.catalog.names import definition_tree, deparse, is_node, str_list
 from pgdrift.catalog.values import allowed_values_from_check
 from pgdrift.catalog.viewcols import query_columns
 from pgdrift.diagnostic import Diagnostic, Severity
@@ -251,7 +251,7 @@ def _rederive_views(ctx: DdlContext) -> None:
             if rel.columns_known and all(c.type != "unknown" for c in rel.columns):
                 continue
             try:
-                query = pglast.parse_sql(rel.definition)[0].stmt
+                query = definition_tree(rel.definition)
             except pglast.parser.ParseError:
                 continue
             cols = query_columns(query, ctx.find_relation, ctx.fmt)

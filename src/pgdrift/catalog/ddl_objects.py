@@ -16,7 +16,7 @@ from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
 from pgdrift.catalog.model import MATERIALIZED_VIEW, VIEW, Catalog, Relation
-from pgdrift.catalog.names import is_node, str_list, walk
+from pgdrift.catalog.names import definition_tree, is_node, str_list, walk
 
 _RELATION_OBJECTS = {
     ObjectType.OBJECT_TABLE,
@@ -83,7 +83,7 @@ def _drop_dependent_views(ctx: DdlContext, dropped: Relation) -> None:
             if view.kind not in (VIEW, MATERIALIZED_VIEW) or not view.definition:
                 continue
             try:
-                query = pglast.parse_sql(view.definition)[0].stmt
+                query = definition_tree(view.definition)
             except pglast.parser.ParseError:
                 continue
             for node in walk(query):

@@ -15,11 +15,12 @@ search_path, so a type name means the same thing wherever it is read.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from pglast import ast
+from pglast import ast, parse_sql
 from pglast.keywords import UNRESERVED_KEYWORDS
 from pglast.stream import RawStream
 
@@ -151,8 +152,54 @@ def slots(node: Any) -> Iterable[str]:
 
 
 def deparse(node: Any) -> str:
-    """SQL text of an expression node, canonical (pglast's printer)."""
-    return str(RawStream()(node))
+    """SQL text of an expression node, canonical (pglast's printer).
+
+    pglast's printer has gaps for nodes Postgres accepts, e.g. ``XMLROOT(x, VERSION
+    '1.0'::text)`` as pg_dump prints it; a statement must not be lost for its canonical text,
+    so the parse tree stands in, dumped without its locations: equal trees give equal text,
+    wherever they were read (a file or a live database).
+
+    >>> from pglast import parse_sql
+    >>> q = "SELECT XMLROOT(XMLELEMENT(NAME r), VERSION '1.0'::text) AS x"
+    >>> deparse(parse_sql(q)[0].stmt) == deparse(parse_sql("  " + q)[0].stmt)
+    True
+    >>> deparse(parse_sql("SELECT a + 1 FROM t")[0].stmt)
+    'SELECT a + 1 FROM t'
+    """
+    try:
+        return str(RawStream()(node))
+    except Exception:  # any printer failure: fall back to the tree
+        return _TREE_MARK + json.dumps(_without_locations(node(skip_none=True)), sort_keys=True)
+
+
+_TREE_MARK = "/* parse tree */ "
+
+
+def definition_tree(text: str) -> Any:
+    """The statement node of a definition :func:`deparse` produced (SQL text, or the parse
+    tree it stood in with); raises ``pglast.parser.ParseError`` for text that is neither.
+
+    >>> from pglast import parse_sql
+    >>> q = "SELECT XMLROOT(XMLELEMENT(NAME r), VERSION '1.0'::text) AS x FROM t"
+    >>> type(definition_tree(deparse(parse_sql(q)[0].stmt))).__name__
+    'SelectStmt'
+    """
+    if text.startswith(_TREE_MARK):
+        data = json.loads(text[len(_TREE_MARK) :])
+        return getattr(ast, data["@"])(data)
+    return parse_sql(text)[0].stmt
+
+
+def _without_locations(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_locations(v)
+            for k, v in value.items()
+            if k not in ("location", "stmt_location", "stmt_len")
+        }
+    if isinstance(value, (list, tuple)):
+        return [_without_locations(v) for v in value]
+    return value
 
 
 def _const_int(node: Any) -> int | None:
