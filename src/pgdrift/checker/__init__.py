@@ -92,8 +92,9 @@ def run(
             return hit
     _load()
 
-    sqlfiles = [split_file(s) for s in sources]
-    catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_files, search_path)
+    with _collector_off():
+        sqlfiles = [split_file(s) for s in sources]
+        catalogs, units, ddl_diags, digests = _build(sqlfiles, schema_files, search_path)
 
     # Per-file cache: the file's own content + the catalog before it + the final catalog.
     stats = CheckStats(files=len(sources))
@@ -461,7 +462,8 @@ def _check_units(
     if units:
         # Imported here, once: forked workers inherit it instead of each importing
         # sqlglot and the resolver again (~0.25 s of CPU per worker).
-        import pgdrift.analysis.resolve  # noqa: F401
+        with _collector_off():
+            import pgdrift.analysis.resolve  # noqa: F401
     with _collector_paused():
         if workers > 1 and len(units) >= PARALLEL_MIN_UNITS and _can_fork():
             return _parallel(sqlfiles, catalogs, units, search_path, workers, progress)
@@ -478,6 +480,22 @@ def _check_units(
 # it (~25 KB per unit measured on the bench functions, so ~50 MB) on very large runs.
 _GC_EVERY = 2000
 _checked_since_gc = 0
+
+
+@contextlib.contextmanager
+def _collector_off() -> Any:
+    """No automatic collection while splitting files, building the catalog and importing
+    the resolver: they allocate ~150,000 objects (pglast trees, catalog entries, modules)
+    that are garbage-free (pglast trees hold no cycles) and live on, so the collections
+    their allocation triggers find nothing to free. Measured on the 2,000 bench functions:
+    splitting 0.155 -> 0.12 s of CPU. The previous state comes back afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
