@@ -28,6 +28,7 @@ from pglast import ast
 from pglast.enums import ObjectType, VariableSetKind
 
 from pgdrift.catalog import ddl_objects, ddl_routines, ddl_tables
+from pgdrift.catalog.builtins_extensions import extension_relations
 from pgdrift.catalog.ddl_context import DdlContext
 from pgdrift.catalog.ddl_context import find_sequence as _find_seq
 from pgdrift.catalog.ddl_context import split_name as _split
@@ -451,6 +452,10 @@ def _extension(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         if opt.defname == "schema":
             schema = getattr(opt.arg, "sval", None)
     ctx.catalog.extensions[node.extname] = schema or ctx.create_schema
+    for rel in extension_relations(node.extname, schema or ctx.create_schema):
+        if (rel.schema, rel.name) not in ctx.catalog.relations:
+            ctx.catalog.schemas.add(rel.schema)
+            ctx.catalog.add_relation(replace(rel, origin=ctx.origin(loc)))
 
 
 def _function(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:

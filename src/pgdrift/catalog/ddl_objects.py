@@ -71,6 +71,9 @@ def drop(ctx: DdlContext, node: Any, raw: Any, loc: int) -> None:
         elif kind == ObjectType.OBJECT_EXTENSION:
             name = obj.sval if is_node(obj, ast.String) else str(obj)
             ctx.catalog.extensions.pop(name, None)
+            for key, rel in list(ctx.catalog.relations.items()):
+                if rel.extension == name:
+                    ctx.catalog.drop_relation(*key)
 
 
 def _drop_dependent_views(ctx: DdlContext, dropped: Relation) -> None:

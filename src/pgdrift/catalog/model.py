@@ -81,6 +81,9 @@ class Relation:
     # False when the output columns could not be derived (a view or CREATE TABLE AS over an
     # unknown relation): the relation exists but its column list is not authoritative.
     columns_known: bool = True
+    # The extension that created it (CREATE EXTENSION postgis -> spatial_ref_sys); live
+    # introspection leaves extension members out, so drift compares the extension instead.
+    extension: str | None = None
 
     @property
     def qualified_name(self) -> str:
