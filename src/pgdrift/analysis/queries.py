@@ -321,7 +321,13 @@ class QueryWalker(RefWalker):
         aliased, become one source with all their columns)."""
         inner_scope = Scope(parent=scope.parent)
         inner = node.this
-        self.add_item(inner, inner_scope, ctes)
+        if isinstance(inner, exp.Subquery) and _derived_with_joins(inner):
+            first = inner.copy()
+            first.set("joins", None)
+            self.add_item(first, inner_scope, ctes)
+            self.joins(inner.args.get("joins") or (), inner_scope, ctes)
+        else:
+            self.add_item(inner, inner_scope, ctes)
         if isinstance(inner, exp.Table):
             self.joins(inner.args.get("joins") or (), inner_scope, ctes)
         self.joins(node.args.get("joins") or (), inner_scope, ctes)
@@ -351,6 +357,10 @@ class QueryWalker(RefWalker):
         if isinstance(item, exp.Table):
             if item.args.get("rows_from"):
                 return self._rows_from(item, alias, scope, ctes)
+            if isinstance(item.this, exp.Values):
+                # ``(( VALUES …) v(a, b) JOIN …)``: sqlglot wraps the VALUES in a Table
+                shape = self.values(item.this, scope.parent)
+                return self.apply_alias(_shaped(alias, shape, "VALUES"), alias)
             if isinstance(item.this, (exp.Func, exp.Anonymous)):
                 schema = fold_opt(item.args.get("db"))
                 return self.function_source(
@@ -657,7 +667,13 @@ def _is_join_tree(node: exp.Subquery) -> bool:
     inner = node.this
     if isinstance(inner, exp.Table):
         return True
-    return isinstance(inner, exp.Subquery) and _is_join_tree(inner)
+    return isinstance(inner, exp.Subquery) and (_derived_with_joins(inner) or _is_join_tree(inner))
+
+
+def _derived_with_joins(node: exp.Subquery) -> bool:
+    """``( SELECT …) x JOIN b …`` inside a parenthesized join: sqlglot hangs the JOINs on
+    the derived table (pg_dump prints every join tree in parentheses)."""
+    return not isinstance(node.this, (exp.Table, exp.Subquery)) and bool(node.args.get("joins"))
 
 
 def _function_name(fn: exp.Expr) -> str:

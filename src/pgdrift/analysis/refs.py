@@ -181,6 +181,14 @@ class RefWalker:
                 for ordered in node.iter_expressions():
                     self.expr(ordered, scope, ctes, output_names)
                 return
+        if type(node) is exp.Collate:
+            # ``x COLLATE public.ci``: sqlglot reads a qualified collation name as a column
+            self.expr(node.this, scope, ctes)
+            return
+        if type(node) is exp.Is and _is_predicate_word(node.expression):
+            # ``x IS DOCUMENT`` / ``x IS NFC NORMALIZED``: sqlglot reads the word as a column
+            self.expr(node.this, scope, ctes)
+            return
         for sub in node.iter_expressions():
             self.expr(sub, scope, ctes)
         check = kind[1]
@@ -776,3 +784,17 @@ def _output_name(item: exp.Expr) -> str:
     if isinstance(item, exp.Func) and not isinstance(item, (exp.Binary, exp.Literal)):
         return item.sql_name().lower()
     return "?column?"
+
+
+_IS_WORDS = frozenset({"document", "nfc", "nfd", "nfkc", "nfkd"})
+
+
+def _is_predicate_word(node: Any) -> bool:
+    """The bare word after IS that sqlglot parses as a column (``IS DOCUMENT``, ``IS NFC``)."""
+    return (
+        isinstance(node, exp.Column)
+        and not node.table
+        and isinstance(node.this, exp.Identifier)
+        and not node.this.quoted
+        and node.name.lower() in _IS_WORDS
+    )

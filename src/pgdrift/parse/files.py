@@ -237,7 +237,14 @@ def _without_psql_commands(text: str) -> str:
     try:
         tokens = parser.scan(text)
     except parser.ParseError:
-        return text
+        # The scanner refuses some meta-command arguments, e.g. pg_dump's
+        # ``\restrict 71HWM…`` (a key starting with a digit: "trailing junk after numeric
+        # literal"). Blank whole meta-command lines first, then scan again.
+        text = _META_LINE.sub(lambda m: ";" + " " * (len(m.group()) - 1), text)
+        try:
+            tokens = parser.scan(text)
+        except parser.ParseError:
+            return text
     out = list(text)
     for tok in tokens:
         if tok.name == "ASCII_92":
@@ -247,6 +254,7 @@ def _without_psql_commands(text: str) -> str:
     return "".join(out)
 
 
+_META_LINE = re.compile(r"(?m)^[ \t]*\\[A-Za-z!?].*$")
 _COPY_STDIN = re.compile(r"^[ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[^\n]*\n", re.I | re.M)
 _COPY_END = re.compile(r"^\\\.[ \t\r]*$", re.M)
 
