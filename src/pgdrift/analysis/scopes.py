@@ -74,6 +74,9 @@ class Scope:
     segment: int = 0
     # Output-column names usable by bare names in ORDER BY / GROUP BY.
     output_names: set[str] = field(default_factory=set)
+    # Sources reachable only by a qualified name (PostgreSQL 18's ``RETURNING old.col,
+    # new.col``): never searched for an unqualified column.
+    qualifiers: dict[str, Source] = field(default_factory=dict)
 
     def chain(self) -> list[Scope]:
         out: list[Scope] = []
@@ -113,6 +116,8 @@ class Scope:
             for src in reversed(scope.sources):
                 if src.name == name and (schema is None or src.schema == schema):
                     return src
+            if schema is None and name in scope.qualifiers:
+                return scope.qualifiers[name]
         return None
 
     def visible_columns(self) -> list[str]:

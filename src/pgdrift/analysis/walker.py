@@ -8,6 +8,8 @@ FROM), DELETE (USING), MERGE and RETURNING, whose targets sqlglot's scopes leave
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlglot import exp
 
 from pgdrift.analysis.queries import UNKNOWN, Ctes, QueryWalker, Shape
@@ -40,6 +42,13 @@ class Walker(QueryWalker):
         ret = node.args.get("returning")
         if ret is None:
             return UNKNOWN
+        if scope.sources:
+            # PostgreSQL 18: ``RETURNING old.col, new.col`` read the target row before and
+            # after the statement (unless a FROM item or the target is named old / new)
+            target = scope.sources[0]
+            for name in ("old", "new"):
+                if scope.find_source(name) is None:
+                    scope.qualifiers[name] = replace(target, name=name, schema=None)
         for item in ret.expressions:
             self.expr(item, scope, ctes)
         return self.projection_shape(ret.expressions, scope)
