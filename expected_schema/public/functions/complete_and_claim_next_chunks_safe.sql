@@ -72,20 +72,6 @@ BEGIN
             p_backoff_base_ms, p_backoff_max_ms
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT x.i INTO v_i
-    FROM unnest(p_worker_ids, p_lease_seconds) WITH ORDINALITY AS x (worker_id, secs, i)
-    WHERE x.worker_id IS NOT NULL AND (x.worker_id = '' OR x.secs IS NULL OR x.secs < 1)
-    LIMIT 1;
-    IF FOUND THEN
-        IF p_worker_ids[v_i] = '' THEN
-            RAISE EXCEPTION 'claim_next_chunk_job_safe: p_worker_id must be a non-empty text'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        RAISE EXCEPTION 'claim_next_chunk_job_safe: p_lease_seconds must be >= 1, got %',
-            p_lease_seconds[v_i]
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-
     -- 1. every item's sync job, locked in sync_job_id order; and the items in (sync job,
     --    chunk, item) order, the order the per-item steps below follow
     PERFORM 1
@@ -98,10 +84,22 @@ BEGIN
 
     SELECT array_agg(x.i ORDER BY q.sync_job_id, x.chunk_id, x.i),
            coalesce(array_agg(x.i ORDER BY q.sync_job_id, x.chunk_id, x.i)
-                        FILTER (WHERE p_worker_ids[x.i] IS NOT NULL), '{}')
-    INTO v_order, v_claimers
+                        FILTER (WHERE p_worker_ids[x.i] IS NOT NULL), '{}'),
+           -- the first item whose claim cannot be made (an invalid worker or lease)
+           min(x.i) FILTER (WHERE p_worker_ids[x.i] = '' OR (p_worker_ids[x.i] IS NOT NULL
+                            AND coalesce(p_lease_seconds[x.i], 0) < 1))
+    INTO v_order, v_claimers, v_i
     FROM unnest(p_chunk_ids) WITH ORDINALITY AS x (chunk_id, i)
     LEFT JOIN chunk_processing_queue AS q ON q.chunk_id = x.chunk_id;
+    IF v_i IS NOT NULL THEN
+        IF p_worker_ids[v_i] = '' THEN
+            RAISE EXCEPTION 'claim_next_chunk_job_safe: p_worker_id must be a non-empty text'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RAISE EXCEPTION 'claim_next_chunk_job_safe: p_lease_seconds must be >= 1, got %',
+            p_lease_seconds[v_i]
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
 
     -- 2. the common case, set-based: successes under the current, live lease
     WITH items AS (
@@ -245,9 +243,12 @@ BEGIN
     END LOOP;
 
     -- 3. every other item, one by one, by complete_chunk_job_safe() itself
-    SELECT coalesce(array_agg(o.i ORDER BY o.pos), '{}') INTO v_slow
-    FROM unnest(v_order) WITH ORDINALITY AS o (i, pos)
-    WHERE o.i <> ALL (v_fast);
+    v_slow := '{}';
+    IF cardinality(v_fast) < v_n THEN
+        SELECT coalesce(array_agg(o.i ORDER BY o.pos), '{}') INTO v_slow
+        FROM unnest(v_order) WITH ORDINALITY AS o (i, pos)
+        WHERE o.i <> ALL (v_fast);
+    END IF;
     FOREACH v_i IN ARRAY v_slow LOOP
         SELECT * INTO v_done
         FROM complete_chunk_job_safe(p_chunk_ids[v_i], p_lease_tokens[v_i], p_success[v_i],
