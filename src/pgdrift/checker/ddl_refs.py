@@ -2,8 +2,8 @@
 security policies, ALTER TABLE … ALTER/DROP/RENAME COLUMN. Postgres rejects a wrong one
 when the migration runs; pgdrift reports it before.
 
-Only references to the statement's own table are checked (sub-queries in a policy are
-skipped: they are the resolver's job in a query, and rare here).
+Only references to the statement's own table are checked. Row security policies are
+checked as queries (``checker.units``), sub-queries included.
 
 >>> from pgdrift.catalog.ddl import catalog_from_files
 >>> from pgdrift.parse.files import split_file
@@ -43,7 +43,7 @@ _COLUMN_COMMANDS = {
 
 # Statements whose references must be checked after the statement is applied (they may
 # name columns the same statement adds) versus before (they name columns that exist).
-AFTER = (ast.IndexStmt, ast.CreatePolicyStmt, ast.CreateStmt)
+AFTER = (ast.IndexStmt, ast.CreateStmt)
 
 
 def wants_check(node: Any) -> str | None:
@@ -93,10 +93,6 @@ def _references(stmt: Statement, node: Any, rel: Relation) -> Iterator[tuple[str
                 yield from _column_refs(elem.expr, rel, base)
         if node.whereClause is not None:
             yield from _column_refs(node.whereClause, rel, base)
-    elif isinstance(node, ast.CreatePolicyStmt):
-        for expr in (node.qual, node.with_check):
-            if expr is not None:
-                yield from _column_refs(expr, rel, base)
     elif isinstance(node, ast.CreateStmt):
         for elt in node.tableElts or ():
             constraints: list[Any] = [elt] if isinstance(elt, ast.Constraint) else []
