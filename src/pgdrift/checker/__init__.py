@@ -273,7 +273,7 @@ def _build(
                     units.append(Unit(fi, stmt.index, kind, at, path=tuple(ctx.path)))
             elif stmt.kind == "trigger" and stmt.body is not None:
                 units.append(Unit(fi, stmt.index, "trigger-when", take(), path=tuple(ctx.path)))
-            elif type(stmt.node).__name__ == "CreatePolicyStmt":
+            elif type(stmt.node).__name__ in ("CreatePolicyStmt", "AlterPolicyStmt"):
                 units.append(Unit(fi, stmt.index, "policy", take(), path=tuple(ctx.path)))
             elif stmt.kind == "function":
                 key = _routine_key(stmt.node, ctx.create_schema)

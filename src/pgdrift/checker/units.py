@@ -214,11 +214,13 @@ def _policy_expressions(text: str) -> list[tuple[int, int]]:
     except parser.ParseError:
         return []
     out: list[tuple[int, int]] = []
+    level = 0  # only the statement's own USING / WITH CHECK, not a JOIN … USING inside
     for i, tok in enumerate(tokens[:-1]):
+        level += {"ASCII_40": 1, "ASCII_41": -1}.get(tok.name, 0)
         keyword = tok.name == "USING" or (
             tok.name == "CHECK" and i > 0 and tokens[i - 1].name in ("WITH", "WITH_LA")
         )
-        if not keyword or tokens[i + 1].name != "ASCII_40":
+        if level or not keyword or tokens[i + 1].name != "ASCII_40":
             continue
         depth = 0
         for close in tokens[i + 1 :]:

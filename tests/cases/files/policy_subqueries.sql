@@ -26,3 +26,13 @@ CREATE POLICY bad_value ON projects
     USING (EXISTS (SELECT 1 FROM members m WHERE m.role = 'owner')); -- expect: PGD107(admin)
 CREATE POLICY unknown_table ON projects
     USING (EXISTS (SELECT 1 FROM memberships x WHERE x.org_id = org_id)); -- expect: PGD102
+
+ALTER POLICY owners ON projects
+    USING (owner_id = auth.uid() OR org_id IN (SELECT o.id FROM orgs o WHERE o.owner = auth.uid()));
+ALTER POLICY owners ON projects
+    WITH CHECK (owner_id = auth.uid() AND org_id IN (SELECT o.id FROM orgs o WHERE o.ownr = auth.uid())); -- expect: PGD101(owner)
+
+-- a JOIN … USING inside the expression is the sub-query's, not the policy's
+CREATE POLICY joined ON projects
+    USING (EXISTS (SELECT 1 FROM members m JOIN orgs o ON o.id = m.org_id
+                   JOIN members m2 USING (org_id, user_id) WHERE o.id = projects.org_id));
