@@ -23,21 +23,9 @@ DECLARE
     r_attempt    integer[];
     r_retry      timestamptz[];
     r_outbox     bigint[];
-    r_items      integer[];
     r_outboxes   bigint[];
     r_jobs       text[];
     r_attempts   integer[];
-    c_items      integer[];
-    c_chunk      bigint[];
-    c_sync_job   bigint[];
-    c_index      integer[];
-    c_emails     integer[];
-    c_queue      bigint[];
-    c_token      uuid[];
-    c_attempt    integer[];
-    c_max        integer[];
-    c_expires    timestamptz[];
-    c_account    text[];
     n_items      integer[];
     n_chunk      bigint[];
     n_sync_job   bigint[];
@@ -220,7 +208,7 @@ BEGIN
     )
     SELECT coalesce(array_agg(f.i), '{}'), array_agg(o.id), array_agg(dj.status),
            array_agg(f.attempts)
-    INTO r_items, r_outboxes, r_jobs, r_attempts
+    INTO v_fast, r_outboxes, r_jobs, r_attempts
     FROM done_outbox AS o
     JOIN f ON f.lease_token = o.lease_token
     JOIN done_job AS dj ON dj.i = f.i
@@ -232,9 +220,8 @@ BEGIN
     r_attempt := array_fill(NULL::integer, ARRAY[v_n]);
     r_retry := array_fill(NULL::timestamptz, ARRAY[v_n]);
     r_outbox := array_fill(NULL::bigint, ARRAY[v_n]);
-    v_fast := r_items;
-    FOR v_k IN 1 .. cardinality(r_items) LOOP
-        v_i := r_items[v_k];
+    FOR v_k IN 1 .. cardinality(v_fast) LOOP
+        v_i := v_fast[v_k];
         r_outcome[v_i] := 'completed';
         r_chunk[v_i] := 'completed';
         r_job[v_i] := r_jobs[v_k];
@@ -359,34 +346,27 @@ BEGIN
             ORDER BY a.slot
             RETURNING 1
         )
-        SELECT coalesce(array_agg(a.i ORDER BY a.slot), '{}'),
-               array_agg(a.chunk_id ORDER BY a.slot), array_agg(a.job_id ORDER BY a.slot),
-               array_agg(a.chunk_index ORDER BY a.slot),
-               array_agg(cc.estimated_emails ORDER BY a.slot),
-               array_agg(a.queue_id ORDER BY a.slot), array_agg(a.token ORDER BY a.slot),
-               array_agg(cq.attempts ORDER BY a.slot),
-               array_agg(a.max_attempts ORDER BY a.slot),
-               array_agg(a.expires ORDER BY a.slot), array_agg(cj.account_id ORDER BY a.slot),
-               (SELECT count(*) FROM repaired) + (SELECT count(*) FROM claim_event) * 0
-        INTO c_items, c_chunk, c_sync_job, c_index, c_emails, c_queue, c_token, c_attempt,
-             c_max, c_expires, c_account, v_repaired
+        -- this round's claims, appended to the earlier rounds' (in claimer order)
+        SELECT n_items || coalesce(array_agg(a.i ORDER BY a.slot), '{}'),
+               n_chunk || array_agg(a.chunk_id ORDER BY a.slot),
+               n_sync_job || array_agg(a.job_id ORDER BY a.slot),
+               n_index || array_agg(a.chunk_index ORDER BY a.slot),
+               n_emails || array_agg(cc.estimated_emails ORDER BY a.slot),
+               n_queue || array_agg(a.queue_id ORDER BY a.slot),
+               n_token || array_agg(a.token ORDER BY a.slot),
+               n_attempt || array_agg(cq.attempts ORDER BY a.slot),
+               n_max || array_agg(a.max_attempts ORDER BY a.slot),
+               n_expires || array_agg(a.expires ORDER BY a.slot),
+               n_account || array_agg(cj.account_id ORDER BY a.slot),
+               (SELECT count(*) FROM repaired)
+        INTO n_items, n_chunk, n_sync_job, n_index, n_emails, n_queue, n_token, n_attempt,
+             n_max, n_expires, n_account, v_repaired
         FROM assigned AS a
         JOIN claimed_queue AS cq ON cq.id = a.queue_id
         JOIN claimed_chunk AS cc ON cc.id = a.chunk_id
         JOIN claimed_job AS cj ON cj.id = a.job_id;
 
-        n_items := n_items || c_items;
-        n_chunk := n_chunk || c_chunk;
-        n_sync_job := n_sync_job || c_sync_job;
-        n_index := n_index || c_index;
-        n_emails := n_emails || c_emails;
-        n_queue := n_queue || c_queue;
-        n_token := n_token || c_token;
-        n_attempt := n_attempt || c_attempt;
-        n_max := n_max || c_max;
-        n_expires := n_expires || c_expires;
-        n_account := n_account || c_account;
-        v_got := v_got + cardinality(c_items);
+        v_got := cardinality(n_items);
 
         -- only a repaired next_run_at is worth another look
         EXIT WHEN v_repaired = 0;
