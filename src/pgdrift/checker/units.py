@@ -12,9 +12,9 @@ from pgdrift.analysis.plpgsql import BodyFinding, BodyResult, check_plpgsql
 from pgdrift.analysis.routine import RoutineInfo, routine_info
 from pgdrift.analysis.sqlbody import check_sql_body, check_statement, sql_env
 from pgdrift.catalog.model import Catalog
-from pgdrift.catalog.names import split_qualified
+from pgdrift.catalog.names import quote_ident, split_qualified
 from pgdrift.diagnostic import Diagnostic
-from pgdrift.parse.files import Body, SqlFile, Statement
+from pgdrift.parse.files import Body, SqlFile, Statement, paren_after
 from pgdrift.parse.plpgsql import parse_do, parse_function
 
 
@@ -180,55 +180,27 @@ def _trigger_when(
 def _policy(
     sql: SqlFile, stmt: Statement, catalog: Catalog, search_path: tuple[str, ...]
 ) -> UnitResult:
-    """``CREATE POLICY … ON t USING (qual) WITH CHECK (check)``: each expression is checked
-    as ``SELECT 1 FROM t WHERE (expression)``, sub-queries included."""
+    """``CREATE / ALTER POLICY … ON t USING (qual) WITH CHECK (check)``: each expression is
+    checked as ``SELECT 1 FROM t WHERE expression``, sub-queries included."""
     result = UnitResult([])
     rv = stmt.node.table
     rel = catalog.find_relation(rv.relname, rv.schemaname, search_path)
     if rel is None or not getattr(rel, "columns_known", True):
         return result  # an unknown table is the catalog's to report
     anchor = stmt.base + (rv.location or 0)
-    prefix = f"SELECT 1 FROM {_quoted(rel.schema)}.{_quoted(rel.name)} WHERE "
+    prefix = f"SELECT 1 FROM {quote_ident(rel.schema)}.{quote_ident(rel.name)} WHERE "
     context = f"policy {stmt.node.policy_name} on {rel.qualified_name}"
-    for start, end in _policy_expressions(stmt.text):
-        mapping = [anchor] * len(prefix) + [stmt.start + i for i in range(start, end)]
-        body = Body(prefix + stmt.text[start:end], anchor, mapping)
+    for keywords in (("USING",), ("WITH", "CHECK")):
+        expr = paren_after(stmt, *keywords)
+        if expr is None:
+            continue
+        mapping = [anchor] * len(prefix) + [expr.file_offset(i) for i in range(len(expr.text))]
+        body = Body(prefix + expr.text, anchor, mapping)
         br = BodyResult()
         check_statement(body.text, Env(catalog, search_path, plpgsql=False), _resolver(), br, 0)
         br.statements = 0
         _merge(result, br, _to_diagnostics(sql, body, br.findings, context))
     return result
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _policy_expressions(text: str) -> list[tuple[int, int]]:
-    """Offsets in ``text`` of the ``(…)`` after USING and after WITH CHECK (parentheses
-    included), found with Postgres's own scanner."""
-    from pglast import parser
-
-    try:
-        tokens = parser.scan(text)
-    except parser.ParseError:
-        return []
-    out: list[tuple[int, int]] = []
-    level = 0  # only the statement's own USING / WITH CHECK, not a JOIN … USING inside
-    for i, tok in enumerate(tokens[:-1]):
-        level += {"ASCII_40": 1, "ASCII_41": -1}.get(tok.name, 0)
-        keyword = tok.name == "USING" or (
-            tok.name == "CHECK" and i > 0 and tokens[i - 1].name in ("WITH", "WITH_LA")
-        )
-        if level or not keyword or tokens[i + 1].name != "ASCII_40":
-            continue
-        depth = 0
-        for close in tokens[i + 1 :]:
-            depth += {"ASCII_40": 1, "ASCII_41": -1}.get(close.name, 0)
-            if depth == 0:
-                out.append((tokens[i + 1].start, close.end + 1))
-                break
-    return out
 
 
 def _routine(

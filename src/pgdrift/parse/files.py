@@ -419,7 +419,7 @@ def _classify(stmt: Statement, text: str, base: int) -> None:
     elif isinstance(node, ast.CreateTrigStmt):
         stmt.kind = "trigger"
         if node.whenClause is not None:
-            stmt.body = _trigger_when(stmt)
+            stmt.body = paren_after(stmt, "WHEN")
 
 
 def _option(options: Any, name: str) -> str | None:
@@ -534,26 +534,30 @@ def _return_expr(stmt: Statement) -> Body | None:
     return Body(stmt.text[start:end], stmt.start + start)
 
 
-def _trigger_when(stmt: Statement) -> Body | None:
-    """The condition inside ``WHEN ( … )`` of a CREATE TRIGGER."""
+def paren_after(stmt: Statement, *keywords: str) -> Body | None:
+    """The text inside the ``( … )`` that follows the first top-level occurrence of the
+    keyword sequence ``keywords`` (token names): ``WHEN`` of CREATE TRIGGER, ``USING`` and
+    ``WITH CHECK`` of CREATE / ALTER POLICY."""
     tokens = _stmt_tokens(stmt)
+    width = len(keywords)
     depth = 0
     for i, (name, _s, _e) in enumerate(tokens):
         if name == "ASCII_40":
             depth += 1
         elif name == "ASCII_41":
             depth -= 1
-        elif name == "WHEN" and depth == 0 and i + 1 < len(tokens):
-            if tokens[i + 1][0] != "ASCII_40":
+        elif depth == 0 and tuple(t[0] for t in tokens[i : i + width]) == keywords:
+            at = i + width
+            if at >= len(tokens) or tokens[at][0] != "ASCII_40":
                 return None
             inner = 0
-            for j in range(i + 1, len(tokens)):
+            for j in range(at, len(tokens)):
                 if tokens[j][0] == "ASCII_40":
                     inner += 1
                 elif tokens[j][0] == "ASCII_41":
                     inner -= 1
                     if inner == 0:
-                        start, end = tokens[i + 1][2], tokens[j][1]
+                        start, end = tokens[at][2], tokens[j][1]
                         return Body(stmt.text[start:end], stmt.start + start)
             return None
     return None
