@@ -30,7 +30,7 @@ from psycopg.rows import dict_row
 
 from pgdrift.harness.faults import connect_retry
 from pgdrift.harness.history import FAIL, INFO, OK, History, ServerState, fetch_server_state
-from pgdrift.harness.scenario import T0, Clock, Session
+from pgdrift.harness.scenario import T0, Clock, Session, chained_claim_shape
 
 ACTIONS = (
     "begin",
@@ -368,7 +368,6 @@ class _SessionThread:
             return
         self.last = self.h.complete(idx, OK, _shape(step, rows))
         if step.action == "complete_claim_batch" and rows:
-            row = rows[0]
             claim = self.h.invoke(
                 self.name,
                 "claim",
@@ -376,18 +375,7 @@ class _SessionThread:
                 pid=self.pid,
                 vnow=now,
             )
-            nxt: dict[str, Any] = {"chunk_id": None, "txid": row["txid"]}
-            if row["next_chunk_id"] is not None:
-                nxt = {
-                    "chunk_id": row["next_chunk_id"],
-                    "lease_token": row["next_lease_token"],
-                    "attempt": row["next_attempt"],
-                    "lease_expires_at": row["next_lease_expires_at"],
-                    "txid": row["txid"],
-                    "token": row["next_lease_token"],
-                    "expires": row["next_lease_expires_at"],
-                }
-            self.h.complete(claim, OK, nxt)
+            self.h.complete(claim, OK, chained_claim_shape(rows[0]))
 
     def close(self) -> None:
         self.jobs.put(None)

@@ -305,6 +305,13 @@ def _claim_shape(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {**row, "token": row["lease_token"], "expires": row["lease_expires_at"]}
 
 
+def chained_claim_shape(row: dict[str, Any]) -> dict[str, Any]:
+    """The claim half of a complete-and-claim row (its ``next_*`` columns), shaped as a
+    claim's answer is."""
+    nxt = {k[5:]: v for k, v in row.items() if k.startswith("next_")}
+    return _claim_shape([{**nxt, "txid": row.get("txid")}])
+
+
 class Session:
     """One worker's connection, the history it writes to, and the operations it can do."""
 
@@ -485,12 +492,7 @@ class Session:
         if done is None:  # the claim shares the completion's fate
             self.h.complete(claim_idx, outcome, {"error": "the chained call did not succeed"})
             return None, None
-        nxt: dict[str, Any] = {"chunk_id": None, "txid": done.get("txid")}
-        if done.get("next_chunk_id") is not None:
-            nxt = {k[5:]: v for k, v in done.items() if k.startswith("next_")}
-            nxt.update(
-                txid=done.get("txid"), token=nxt["lease_token"], expires=nxt["lease_expires_at"]
-            )
+        nxt = chained_claim_shape(done)
         self.h.complete(claim_idx, OK, nxt)
         return done, nxt if nxt.get("chunk_id") else None
 
