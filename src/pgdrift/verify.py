@@ -28,6 +28,7 @@ import psycopg
 from pgdrift.checker import schema_sources
 from pgdrift.config import Config
 from pgdrift.diagnostic import Diagnostic
+from pgdrift.harness.pgtext import quote_ident
 from pgdrift.parse.files import Body, SqlFile, Statement, split_file
 from pgdrift.source import SourceFile
 
@@ -162,7 +163,7 @@ def _load_unordered(
         left = []
         errors = {}
         for sf, unit in pending:
-            conn.execute("SET search_path TO " + ", ".join(_quote(x) for x in search_path))
+            conn.execute("SET search_path TO " + ", ".join(quote_ident(x) for x in search_path))
             try:
                 conn.execute(unit.text.encode("utf-8"), prepare=False)
             except psycopg.Error as exc:
@@ -192,7 +193,7 @@ def _load(
     from pgdrift.harness.sqlload import units
 
     conn.execute("RESET ALL")  # each file as its own psql session: no SET leaks into the next
-    conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
+    conn.execute("SET search_path TO " + ", ".join(quote_ident(s) for s in search_path))
     by_start = {st.start: st.index for st in sf.statements}
     failures: dict[int, _Failure] = {}
     broken = 0
@@ -421,10 +422,6 @@ def _same_statement(
     return False
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _token_end(text: str, at: int, limit: int) -> int:
     end = at
     while end < min(limit, len(text)) and not text[end].isspace() and end - at < 60:
@@ -469,7 +466,7 @@ def _analyse(
     catalog, _diags = catalog_from_files(
         [*result.schema_sources, *(sf.source for sf in sqlfiles)], search_path
     )
-    conn.execute("SET search_path TO " + ", ".join(_quote(s) for s in search_path))
+    conn.execute("SET search_path TO " + ", ".join(quote_ident(s) for s in search_path))
     conn.commit()
     total = sum(len(sf.statements) for sf in sqlfiles)
     done = 0
@@ -484,7 +481,7 @@ def _analyse(
             try:
                 conn.execute(
                     "SELECT set_config('search_path', %s, true)",
-                    (", ".join(_quote(x) for x in here) or "pg_catalog",),
+                    (", ".join(quote_ident(x) for x in here) or "pg_catalog",),
                 )
                 found, context = _analyse_statement(conn, sf, stmt, fail, catalog, here, result)
             except psycopg.Error:
@@ -624,7 +621,7 @@ def _plpgsql(
 def _transition_tables(conn: psycopg.Connection, info: Any, table: Any) -> None:
     """``REFERENCING NEW TABLE AS x``: make ``x`` exist (shaped like the trigger's table)
     for the analysis of the trigger function; rolled back with it."""
-    qualified = f"{_quote(table.schema)}.{_quote(table.name)}"
+    qualified = f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
     rows = conn.execute(
         "SELECT tgoldtable, tgnewtable FROM pg_trigger WHERE tgfoid = to_regprocedure(%s) "
         "AND tgrelid = to_regclass(%s)",
@@ -633,7 +630,7 @@ def _transition_tables(conn: psycopg.Connection, info: Any, table: Any) -> None:
     for names in rows:
         for name in names:
             if name:
-                conn.execute(f"CREATE TEMP TABLE {_quote(name)} (LIKE {qualified})")
+                conn.execute(f"CREATE TEMP TABLE {quote_ident(name)} (LIKE {qualified})")
 
 
 def _superseded(conn: psycopg.Connection, stmt: Statement, info: Any) -> bool:
@@ -664,7 +661,7 @@ def _function_search_path(node: Any) -> str | None:
         ):
             names = [getattr(a.val, "sval", None) for a in arg.args]
             if all(names):
-                return ", ".join(_quote(n) for n in names if n)
+                return ", ".join(quote_ident(n) for n in names if n)
     return None
 
 
